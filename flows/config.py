@@ -1,0 +1,103 @@
+"""config.yaml, validated. Every key is documented in the README; defaults make the
+bundled sample corpus work offline with no config at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+
+class SourceConfig(BaseModel):
+    """One place to harvest: a portal column (discovery), a direct PDF URL, or a local dir/file."""
+
+    url: str
+    name: str | None = None
+    region: list[str] = Field(default_factory=list)  # e.g. [新疆维吾尔自治区, 乌鲁木齐市, 水磨沟区]
+    keywords: list[str] | None = None  # article/link text must mention one (default: 预算, 决算)
+    link_patterns: list[str] | None = None  # regexes an article/attachment URL must match
+    max_depth: int | None = None
+    max_pages: int | None = None  # pagination pages per column
+    rate_limit: float | None = None  # requests per second to this host
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class HarvestConfig(BaseModel):
+    user_agent: str = "budget-etl/0.1 (+https://github.com/budget-etl/budget-etl)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    retries: int = 3
+    backoff: float = 1.0  # seconds, doubled per retry
+    max_bytes: int = 200 * 1024 * 1024
+    keywords: list[str] = Field(default_factory=lambda: ["预算", "决算"])
+    max_depth: int = 2
+    max_pages: int = 20
+    rate_limit: float = 2.0  # requests per second per host
+    per_host: int = 2  # concurrent connections per host
+
+
+class ScheduleConfig(BaseModel):
+    cron: str = "0 2 * * *"
+    timezone: str = "Asia/Shanghai"
+
+
+class ConcurrencyConfig(BaseModel):
+    parse_workers: int = 2
+    download_workers: int = 4
+    dask_scheduler: str | None = None  # e.g. tcp://10.0.0.5:8786: parse on that Dask cluster
+
+
+class PrefectConfig(BaseModel):
+    api_url: str | None = None  # an existing Prefect server / Cloud; None: a local one under data_dir
+
+
+class Config(BaseModel):
+    data_dir: Path = Path("data")
+    warehouse: str = "warehouse.duckdb"  # relative to data_dir
+    sources: list[SourceConfig] = Field(default_factory=list)
+    harvest: HarvestConfig = Field(default_factory=HarvestConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    concurrency: ConcurrencyConfig = Field(default_factory=ConcurrencyConfig)
+    prefect: PrefectConfig = Field(default_factory=PrefectConfig)
+
+    base_dir: Path = Field(default=Path("."), exclude=True)  # where relative paths are resolved
+
+    @property
+    def data_path(self) -> Path:
+        return (self.base_dir / self.data_dir).resolve()
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_path / self.warehouse
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_path / "raw"
+
+    @property
+    def parsed_dir(self) -> Path:
+        return self.data_path / "parsed"
+
+    def resolve_url(self, url: str) -> str:
+        """Relative local paths in config are relative to the config file, not the cwd."""
+        if "://" in url or Path(url).is_absolute():
+            return url
+        return str((self.base_dir / url).resolve())
+
+
+def load_config(path: Path | str | None = None, data_dir: Path | str | None = None) -> Config:
+    """Read config.yaml (or defaults when it does not exist); --data-dir overrides data_dir."""
+    p = Path(path) if path else Path("config.yaml")
+    if p.exists():
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        cfg = Config.model_validate(raw)
+        cfg.base_dir = p.resolve().parent
+    else:
+        if path:
+            raise FileNotFoundError(f"config file not found: {p}")
+        cfg = Config()
+        cfg.base_dir = Path.cwd()
+    if data_dir is not None:
+        cfg.data_dir = Path(data_dir).resolve()
+    return cfg

@@ -1,0 +1,315 @@
+"""camelot calls: one layout analysis per page, shared by the lattice and stream parsers.
+
+Measured on the real corpus: camelot's layout analysis (playa + pdfminer-style grouping) is
+~90% of a lattice read with engine="vector"; the lattice and stream table builders
+themselves cost a few ms a page. So each page is laid out once, read as a ruled grid
+(lattice, vector engine: same cells as the raster engine, ~10x faster), and only pages with
+table-like text outside any grid are also read by the stream parser, from the same layout.
+The page's text lines (with positions, in camelot's de-rotated page space) are kept: table
+titles, 单位 lines and headers printed outside the grid are read from them.
+
+This leans on camelot 2.0's PDFHandler._get_layout and parser.prepare_page_parse (pinned
+in pyproject): read_pdf offers no way to reuse a layout between flavors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers.amounts import AMOUNT_TOKEN, MONEY_UNIT
+
+log = logging.getLogger(__name__)
+
+TABLE_LINE = re.compile(
+    r"^\s*(?:\d{3}(?:\s?\d{2}){0,2}\s*\S|[一二三四五六七八九十]+、|\d+[.．、])|" + AMOUNT_TOKEN.pattern + r".*\s" + AMOUNT_TOKEN.pattern
+)
+
+
+@dataclass
+class TextLine:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    words: list[tuple[float, float, str]] = field(default_factory=list)  # (x0, x1, text) split at gaps
+
+
+@dataclass
+class Cell:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    left: bool = True
+    right: bool = True
+    top: bool = True
+    bottom: bool = True
+    x_text: float | None = None  # where the text starts (indentation), for text-based flavors
+
+
+@dataclass
+class Grid:
+    """One camelot table: cells[r][c] top-to-bottom, left-to-right, with ruling flags."""
+
+    page: int
+    flavor: str
+    bbox: tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), PDF space
+    cells: list[list[Cell]]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.cells)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+    def text(self, r: int, c: int) -> str:
+        return self.cells[r][c].text
+
+    def row_texts(self, r: int) -> list[str]:
+        return [c.text for c in self.cells[r]]
+
+
+@dataclass
+class PageLayout:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[TextLine] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+    error: str | None = None
+
+    def lines_between(self, top: float, bottom: float, x0: float = -1e9, x1: float = 1e9) -> list[TextLine]:
+        """Text lines whose vertical middle lies in (bottom, top), top-to-bottom."""
+        out = [ln for ln in self.lines
+               if bottom < (ln.y0 + ln.y1) / 2 < top and ln.x1 > x0 and ln.x0 < x1]
+        return sorted(out, key=lambda ln: (-ln.y1, ln.x0))
+
+
+def _grid_from_camelot(t, flavor: str) -> Grid:
+    cells = []
+    for row in t.cells:
+        out = []
+        for c in row:
+            text = (c.text or "").strip()
+            out.append(Cell(text, c.x1, c.y1, c.x2, c.y2, c.left, c.right, c.top, c.bottom))
+        cells.append(out)
+    x0, y0, x1, y1 = t._bbox
+    return Grid(page=int(t.page), flavor=flavor, bbox=(x0, y0, x1, y1), cells=cells)
+
+
+def _lines_from_layout(horizontal_text) -> list[TextLine]:
+    out = []
+    for ln in horizontal_text:
+        text = ln.get_text().strip()
+        if text:
+            out.append(TextLine(ln.x0, ln.y0, ln.x1, ln.y1, text, _words(ln)))
+    return out
+
+
+def _words(line) -> list[tuple[float, float, str]]:
+    """Split a layout line into words at spaces and at gaps wider than a character."""
+    words: list[tuple[float, float, str]] = []
+    cur: list = []
+    for ch in getattr(line, "_objs", []):
+        if not hasattr(ch, "x0"):  # LTAnno: a space the layout inserted
+            if cur:
+                words.append((cur[0].x0, cur[-1].x1, "".join(c.get_text() for c in cur)))
+                cur = []
+            continue
+        if cur and (ch.x0 - cur[-1].x1 > max(ch.width, 1.0) or not ch.get_text().strip()):
+            words.append((cur[0].x0, cur[-1].x1, "".join(c.get_text() for c in cur)))
+            cur = []
+        if ch.get_text().strip():
+            cur.append(ch)
+    if cur:
+        words.append((cur[0].x0, cur[-1].x1, "".join(c.get_text() for c in cur)))
+    return words
+
+
+PAGE_NUMBER = re.compile(r"[-—－]\s*\d{1,4}\s*[-—－]|第\s*\d+\s*页(共\s*\d+\s*页)?")
+COLUMN_TOKEN = re.compile(r"^(?:[※*＊]+|\d{1,2}|栏次|行次)$")
+
+
+def _column_number_row(lines: list[TextLine]) -> tuple[float, list[float]] | None:
+    """A printed column-number row (※ ※ ※ 1 2 3 …): its y and the x centre of every column."""
+    bands: dict[int, list[TextLine]] = {}
+    for ln in lines:
+        bands.setdefault(round((ln.y0 + ln.y1) / 4), []).append(ln)  # 2-pt bands
+    for _, band in sorted(bands.items(), key=lambda kv: -kv[0]):
+        words = [w for ln in band for w in ln.words]
+        if len(words) < 4 or not all(COLUMN_TOKEN.match(w[2]) for w in words):
+            continue
+        numbers = [w for w in words if w[2].isdigit()]
+        if len(numbers) >= 3 and [int(w[2]) for w in sorted(numbers)] == list(range(1, len(numbers) + 1)):
+            y = sum((ln.y0 + ln.y1) / 2 for ln in band) / len(band)
+            return y, sorted((w[0] + w[1]) / 2 for w in words)
+    return None
+
+
+def _is_table_line(ln: TextLine) -> bool:
+    return bool(TABLE_LINE.search(ln.text) and AMOUNT_TOKEN.search(ln.text))
+
+
+def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:
+    """Page bands outside every ruled grid that hold enough table-looking lines.
+
+    Returns None when the stream parser is not needed, [] meaning "whole page" is never
+    returned: with no grid at all the caller reads the whole page (areas == ["whole"]).
+    """
+    if not pl.grids:
+        return ["whole"] if sum(map(_is_table_line, pl.lines)) >= min_lines else None
+    edges = sorted((g.bbox[3], g.bbox[1]) for g in pl.grids)  # (top, bottom) ascending by top
+    bands, top = [], pl.height
+    for g_top, g_bottom in sorted(edges, reverse=True):
+        if top - g_top > 10:
+            bands.append((top, g_top))
+        top = min(top, g_bottom)
+    if top > 10:
+        bands.append((top, 0.0))
+    areas = []
+    for b_top, b_bottom in bands:
+        inside = [ln for ln in pl.lines if b_bottom < (ln.y0 + ln.y1) / 2 < b_top]
+        if sum(map(_is_table_line, inside)) >= min_lines:
+            areas.append(f"0,{b_top:.1f},{pl.width:.1f},{b_bottom:.1f}")
+    return areas or None
+
+
+def iter_pages(path: Path | str, min_stream_lines: int = 3) -> Iterator[PageLayout]:
+    """Lay out each page once; read it as lattice grids, and as stream tables where needed."""
+    import playa
+    from camelot.handlers import PDFHandler
+    from camelot.parsers import Lattice, Network
+
+    path = str(path)
+    handler = PDFHandler(path)
+    lattice = Lattice(engine="vector")
+    with warnings.catch_warnings(), playa.open(path, space="page") as pdf:
+        warnings.simplefilter("ignore")
+        for page in pdf.pages:
+            number = page.page_idx + 1
+            try:
+                layout, dim, images, _chars, htext, vtext, rotation = handler._get_layout(page)
+            except Exception as e:  # a broken content stream: record, keep going
+                yield PageLayout(number, 0, 0, error=f"page {number}: layout analysis failed ({e})")
+                continue
+            pl = PageLayout(number, float(dim[0]), float(dim[1]), _lines_from_layout(htext))
+            args = (path, layout, dim, number, images, htext, vtext, rotation)
+            try:
+                lattice.prepare_page_parse(*args, layout_kwargs={})
+                pl.grids = [_grid_from_camelot(t, "lattice") for t in lattice.extract_tables()]
+            except Exception as e:
+                pl.error = f"page {number}: lattice extraction failed ({e})"
+            areas = _stream_areas(pl, min_stream_lines)
+            numbered = _numbered_grid(pl) if areas == ["whole"] else None
+            if numbered:
+                pl.grids.append(numbered)
+                areas = None
+            if areas:
+                try:
+                    stream = Network() if areas == ["whole"] else Network(table_areas=areas)
+                    stream.prepare_page_parse(*args, layout_kwargs={})
+                    for t in stream.extract_tables():
+                        g = _grid_from_camelot(t, "network")
+                        g.cells = [[_unruled(c) for c in row] for row in g.cells]
+                        _text_positions(g, pl.lines)
+                        pl.grids.append(g)
+                except Exception as e:
+                    pl.error = f"page {number}: stream extraction failed ({e})"
+            yield pl
+
+
+def _numbered_grid(pl: PageLayout) -> Grid | None:
+    """An unruled table that prints a column-number row (※ ※ 1 2 3 …), read word by word.
+
+    Text-based column guessing (camelot stream/network) merges narrow columns (类|款|项) and
+    splits wide stacked headers; the number row says where every column is. Amounts are
+    right-aligned, so a figure belongs to the last column whose centre lies left of its
+    right edge; text is left-aligned, so a word belongs to the first column whose centre
+    lies right of its left edge; centred header words go to the nearest centre.
+    """
+    found = _column_number_row(pl.lines)
+    if not found:
+        return None
+    y_num, centres = found
+    n = len(centres)
+    above = [ln for ln in pl.lines if ln.y0 > y_num]
+    heads = [ln for ln in above if MONEY_UNIT.search(ln.text) or re.search(r"编制(单位|部门)|表\s*\d", ln.text)]
+    top = min((ln.y0 for ln in heads), default=pl.height)
+    header = [ln for ln in above if ln.y1 < top]
+    body = [ln for ln in pl.lines if ln.y1 < y_num - 1 and not PAGE_NUMBER.fullmatch(ln.text.strip())]
+    if not body:
+        return None
+
+    def nearest(x: float) -> int:
+        return min(range(n), key=lambda k: abs(centres[k] - x))
+
+    def home(w: tuple[float, float, str]) -> int:
+        x0, x1, text = w
+        if AMOUNT_TOKEN.fullmatch(text.replace(" ", "")) or re.fullmatch(r"-?[\d,]+(\.\d+)?", text):
+            ks = [k for k in range(n) if centres[k] < x1]
+            return ks[-1] if ks else 0
+        ks = [k for k in range(n) if centres[k] > x0]
+        return ks[0] if ks else n - 1
+
+    rows: list[tuple[float, float, dict[int, list]]] = []
+    for ln in sorted(body, key=lambda x: -(x.y0 + x.y1)):
+        ym = (ln.y0 + ln.y1) / 2
+        row = next((r for r in rows if abs((r[0] + r[1]) / 2 - ym) < 2.5), None)
+        if row is None:
+            row = (ln.y0, ln.y1, {})
+            rows.append(row)
+        for w in ln.words:
+            row[2].setdefault(home(w), []).append(w)
+    rows.sort(key=lambda r: -(r[0] + r[1]))
+    half = [(centres[k] - (centres[k] - centres[k - 1]) / 2 if k else centres[0] - 20) for k in range(n)]
+    right = [half[k + 1] if k + 1 < n else centres[-1] + 20 for k in range(n)]
+    own: dict[int, list[tuple[float, float, str]]] = {}
+    group: dict[int, list[tuple[float, float, str]]] = {}
+    for ln in header:
+        for w in ln.words:
+            key = (-(ln.y0 + ln.y1), w[0], w[2])
+            spans = [k for k in range(n) if min(w[1], right[k]) - max(w[0], half[k]) > 3]
+            k0 = nearest((w[0] + w[1]) / 2)
+            if len(spans) >= 2 and w[1] - w[0] > right[k0] - half[k0] + 2:
+                for k in spans:  # wider than its column (own labels wrap to fit): a group label
+                    group.setdefault(k, []).append(key)
+            else:
+                own.setdefault(nearest((w[0] + w[1]) / 2), []).append(key)
+
+    def cell(k: int, words: list, y0: float, y1: float) -> Cell:
+        text = " ".join(w[2] for w in sorted(words, key=lambda w: w[0])) if words else ""
+        return Cell(text, half[k], y0, right[k], y1, x_text=min(w[0] for w in words) if words else None)
+
+    y_head = max((ln.y1 for ln in header), default=y_num + 10)
+    grid_rows = [[Cell("".join(t for _, _, t in sorted(labels.get(k, []))), half[k], y_num + 5, right[k], y_head)
+                  for k in range(n)] for labels in (group, own)]
+    grid_rows.append([Cell("※", half[k], y_num - 3, right[k], y_num + 3) for k in range(n)])  # the number row
+    for y0, y1, cells in rows:
+        grid_rows.append([cell(k, cells.get(k, []), y0, y1) for k in range(n)])
+    bottom = min(r[0] for r in rows)
+    return Grid(page=pl.number, flavor="numbered", bbox=(half[0], bottom, right[-1], y_head), cells=grid_rows)
+
+
+def _text_positions(g: Grid, lines: list[TextLine]) -> None:
+    """Record where each cell's text starts: sparse code parts and indented names need it."""
+    for row in g.cells:
+        for c in row:
+            if not c.text:
+                continue
+            xs = [ln.x0 for ln in lines
+                  if c.y0 - 1 <= (ln.y0 + ln.y1) / 2 <= c.y1 + 1 and c.x0 - 2 <= ln.x0 <= c.x1]
+            c.x_text = min(xs) if xs else None
+
+
+def _unruled(c: Cell) -> Cell:
+    c.left = c.right = c.top = c.bottom = True  # stream cells never span
+    return c

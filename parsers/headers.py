@@ -1,0 +1,285 @@
+"""Header rows → what each column holds (code parts, name, unit, measure keys).
+
+The synonyms live in templates/tables.yaml; this module only knows how headers are built:
+labels stacked over several rows, merged cells whose text sits in the top-left cell of the
+span, characters split over lines, and column-number rows (※ 1 2 3, ** 1 2 3, 栏次).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from parsers.amounts import parse_amount
+from parsers.codes import is_code, split_code_prefix
+from parsers.extract import Grid
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def templates() -> dict:
+    with open(TEMPLATES / "tables.yaml", encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    data["_measures"] = [(m["key"], re.compile(m["header"])) for m in data["measures"]]
+    roles = data["roles"]
+    data["_roles"] = {
+        "lei": re.compile(roles["code_split"]["lei"]),
+        "kuan": re.compile(roles["code_split"]["kuan"]),
+        "xiang": re.compile(roles["code_split"]["xiang"]),
+        "code": re.compile(roles["code"]),
+        "name": re.compile(roles["name"]),
+        "unit": re.compile(roles["unit"]),
+        "project": re.compile(roles["project"]),
+    }
+    data["_prior"] = re.compile(data["prior_year_words"])
+    data["_budget"] = re.compile(data["budget_words"])
+    data["_total_rows"] = re.compile(data["total_rows"])
+    return data
+
+
+def clean(text: str) -> str:
+    """Header text with line breaks and spaces removed (characters split over lines rejoin)."""
+    return re.sub(r"[\s\u3000]+", "", text or "")
+
+
+COLUMN_NUMBER = re.compile(r"^(?:[※*＊]+|\d{1,2}|栏次|行次|[甲乙丙丁])$")
+
+
+def is_column_number_row(texts: list[str]) -> bool:
+    cells = [clean(t) for t in texts if clean(t)]
+    return len(cells) >= 2 and all(COLUMN_NUMBER.match(c) for c in cells)
+
+
+def is_body_row(texts: list[str]) -> bool:
+    """A row that carries data: a code, an amount, or a 合计 line with figures."""
+    cells = [t.strip() for t in texts]
+    for t in cells:
+        c = clean(t)
+        if not c:
+            continue
+        if is_code(c) or split_code_prefix(t)[0]:
+            return True
+        v = parse_amount(c)
+        looks_amount = "." in c or "," in c or (c.isdigit() and len(c) >= 3) or c in ("0", "-")
+        if v is not None and looks_amount and not re.fullmatch(r"20\d\d", c):  # a year is not an amount
+            return True
+    return False
+
+
+@dataclass
+class Columns:
+    """What each column of a table holds."""
+
+    n: int
+    labels: list[list[str]] = field(default_factory=list)  # header path per column, top → bottom
+    lei: int | None = None
+    kuan: int | None = None
+    xiang: int | None = None
+    code: int | None = None
+    name: int | None = None
+    unit: int | None = None
+    project: int | None = None
+    measures: dict[int, str] = field(default_factory=dict)  # column → value key
+
+    @property
+    def split_codes(self) -> bool:
+        return self.lei is not None
+
+    def label(self, c: int) -> str:
+        return "/".join(self.labels[c]) if c < len(self.labels) else ""
+
+
+def header_paths(grid: Grid, n_header: int) -> list[list[str]]:
+    """Per column, the header texts from top to bottom, merged cells spread over their span."""
+    n = grid.n_cols
+    paths: list[list[str]] = [[] for _ in range(n)]
+    for r in range(n_header):
+        row = grid.cells[r]
+        c = 0
+        while c < n:
+            text = clean(row[c].text)
+            end = c
+            if text and grid.flavor == "lattice":
+                while end + 1 < n and not row[end].right and not clean(row[end + 1].text):
+                    end += 1
+            if text and not COLUMN_NUMBER.match(text):
+                for k in range(c, end + 1):
+                    if not paths[k] or paths[k][-1] != text:
+                        paths[k].append(text)
+            c = end + 1
+    return paths
+
+
+def measure_key(path: list[str], doc_year: int | None, doc_kind: str | None = None) -> str | None:
+    """The value key a column header path names (None for a non-amount header)."""
+    t = templates()
+    keys = []
+    for label in path:
+        for key, rx in t["_measures"]:
+            if rx.search(label):
+                keys.append(key)
+                break
+        else:
+            keys.append(None)
+    key = None
+    for k in reversed(keys):  # leaf first
+        if k and k != "subtotal":
+            key = k
+            break
+        if k == "subtotal" and key is None:
+            key = "subtotal"
+    if key == "subtotal":
+        parents = [k for k in keys[:-1] if k and k not in ("subtotal", "total")]
+        key = parents[-1] if parents else "total"
+    if key is None:
+        return None
+    joined = "".join(path)
+    if key not in ("change", "change_pct") and _is_prior(joined, doc_year):
+        key = "prior_" + key
+    elif doc_kind == "final_accounts" and key != "budget_initial" and any(t["_budget"].match(p) for p in path):
+        key = "budget_" + key
+    return key
+
+
+def _is_prior(label: str, doc_year: int | None) -> bool:
+    if templates()["_prior"].search(label):
+        return True
+    if doc_year:
+        years = [int(y) for y in re.findall(r"(20\d\d)\s*年", label)]
+        if years and all(y < doc_year for y in years):
+            return True
+    return False
+
+
+def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] | None,
+                 doc_year: int | None, doc_kind: str | None = None) -> None:
+    """Decide code/name/measure columns from header labels, then from the body's content."""
+    roles = templates()["_roles"]
+    n = cols.n
+    leaf = [cols.labels[c][-1] if cols.labels[c] else "" for c in range(n)]
+    joined = ["".join(cols.labels[c]) for c in range(n)]
+    stats = [_content(body, c) for c in range(n)]
+
+    for c in range(n):
+        if roles["lei"].match(leaf[c]) and cols.lei is None:
+            cols.lei = c
+        elif roles["kuan"].match(leaf[c]) and cols.kuan is None:
+            cols.kuan = c
+        elif roles["xiang"].match(leaf[c]) and cols.xiang is None and cols.lei is not None:
+            cols.xiang = c
+    if cols.lei is not None and cols.kuan is None:
+        cols.lei = cols.xiang = None  # a lone 类 is not a split code
+    taken = {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
+
+    # content first for codes: a column of codes is a code column whatever its header says
+    for c in range(n):
+        if c in taken:
+            continue
+        st = stats[c]
+        if st["n"] and st["codes"] >= 1 and st["codes"] + st["part"] >= 0.6 * st["n"] and cols.code is None \
+                and not cols.split_codes:
+            cols.code = c
+            taken.add(c)
+    if cols.code is None and not cols.split_codes:
+        for c in range(n):
+            if c not in taken and roles["code"].search(joined[c]) and not roles["name"].search(leaf[c]) \
+                    and stats[c]["amounts"] < 0.5 * max(stats[c]["n"], 1):
+                cols.code = c
+                taken.add(c)
+                break
+    # split codes without 类/款/项 headers: 2-3 adjacent columns of 3-digit then 2-digit parts
+    if cols.code is None and not cols.split_codes:
+        for c in range(n - 1):
+            if stats[c]["lei"] >= max(1, 0.3 * stats[c]["n"]) and stats[c + 1]["part"] >= 1 \
+                    and stats[c]["amounts"] == 0:
+                cols.lei, cols.kuan = c, c + 1
+                if c + 2 < n and stats[c + 2]["part"] >= 1 and stats[c + 2]["amounts"] == 0:
+                    cols.xiang = c + 2
+                taken |= {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
+                break
+
+    for c in range(n):
+        if c in taken:
+            continue
+        if roles["unit"].search(joined[c]) and stats[c]["text"] >= stats[c]["amounts"]:
+            cols.unit = c
+            taken.add(c)
+            break
+    for c in range(n):
+        if c in taken:
+            continue
+        if roles["project"].search(leaf[c]) and cols.name is not None and stats[c]["text"] >= stats[c]["amounts"]:
+            cols.project = c
+            taken.add(c)
+        elif cols.name is None and roles["name"].search(joined[c]) and stats[c]["text"] >= stats[c]["amounts"] \
+                and not measure_key([leaf[c]], None):
+            cols.name = c
+            taken.add(c)
+    if cols.name is None:  # the first mostly-text column
+        for c in range(n):
+            if c not in taken and stats[c]["text"] > stats[c]["amounts"]:
+                cols.name = c
+                taken.add(c)
+                break
+
+    amount_cols = [c for c in range(n) if c not in taken
+                   and (stats[c]["amounts"] >= stats[c]["text"] or not stats[c]["n"])]
+    _drop_shared_group(cols, amount_cols)
+    used: set[str] = set()
+    unlabeled = []
+    for c in amount_cols:
+        key = measure_key(cols.labels[c], doc_year, doc_kind) if cols.labels[c] else None
+        if key is None:
+            unlabeled.append(c)
+            continue
+        base, k = key, 2
+        while key in used:  # the same header twice: keep both, numbered
+            key = f"{base}_{k}"
+            k += 1
+        used.add(key)
+        cols.measures[c] = key
+    if unlabeled and kind_measures:
+        free = [m for m in kind_measures if m not in used]
+        # unlabeled amount columns take the kind's measures in print order
+        for c, m in zip(unlabeled, free, strict=False):
+            cols.measures[c] = m
+
+
+
+def _drop_shared_group(cols: Columns, amount_cols: list[int]) -> None:
+    """A group label over every amount column names the table (一般公共预算基本支出), not a measure."""
+    paths = [cols.labels[c] for c in amount_cols if cols.labels[c]]
+    if len(paths) < 2:
+        return
+    while all(len(p) > 1 for p in paths) and len({p[0] for p in paths}) == 1:
+        for c in amount_cols:
+            if cols.labels[c]:
+                cols.labels[c] = cols.labels[c][1:]
+        paths = [cols.labels[c] for c in amount_cols if cols.labels[c]]
+
+
+def _content(body: list[list[str]], c: int) -> dict[str, int]:
+    n = codes = amounts = text = lei = part = 0
+    for row in body:
+        if c >= len(row):
+            continue
+        t = clean(row[c])
+        if not t:
+            continue
+        n += 1
+        if is_code(t):
+            codes += 1
+        if re.fullmatch(r"[1235]\d{2}", t):
+            lei += 1
+        if re.fullmatch(r"\d{1,2}", t):
+            part += 1
+        if parse_amount(t) is not None and not is_code(t) and not re.fullmatch(r"\d{1,2}", t):
+            amounts += 1
+        elif re.search(r"[\u4e00-\u9fff]", t):
+            text += 1
+    return {"n": n, "codes": codes, "amounts": amounts, "text": text, "lei": lei, "part": part}

@@ -1,0 +1,251 @@
+"""Find the tables of a report: title → kind, 表N label, 单位 line, continuation pages.
+
+Tables are identified by the title printed above them (matched against the ordered rules
+of templates/tables.yaml), never by position or 表N number. A grid with no title above it
+continues the table before it when its columns line up (continuation pages with or without
+a repeated header). A title with no grid under it is an empty table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.amounts import AMOUNT_TOKEN, find_money_unit
+from parsers.extract import Grid, PageLayout, TextLine
+from parsers.headers import clean, is_body_row, is_column_number_row, templates
+
+LABEL = re.compile(
+    r"(?:部门公开表|公开|预算|附表|表)\s*(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?)\s*表?(?![\d.])"
+)
+UNIT_LINE = re.compile(r"(?:编制单位|编制部门|部门名称|单位名称|预算单位|预算主管部门|主管部门|部门)\s*[:：]\s*([^\s:：]{2,40})")
+EMPTY_NOTE = re.compile(r"(空表|无此项|没有.{0,30}(支出|收入|经费|安排)|未安排|不涉及|无.{0,12}(预算|收支|支出)(安排)?。?$)")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第.部分)")
+
+
+@dataclass
+class Located:
+    """One logical table: its kind rule, what is printed around it, and its grid parts."""
+
+    kind: str
+    rule: dict
+    title: str
+    label: str | None = None
+    money_unit: str | None = None
+    unit: str | None = None
+    parts: list[Grid] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    note: str | None = None
+    title_line: TextLine | None = None
+    zones: dict[int, list[TextLine]] = field(default_factory=dict)  # id(grid) → text lines above it
+
+    def add(self, grid: Grid, zone: list[TextLine] | None = None) -> None:
+        self.parts.append(grid)
+        self.zones[id(grid)] = zone or []
+        if grid.page not in self.pages:
+            self.pages.append(grid.page)
+
+
+def normalise_title(text: str) -> str:
+    s = clean(text)
+    s = s.replace("(", "（").replace(")", "）").replace('"', "“")
+    s = re.sub(r"20\d\d年度?", "", s)
+    s = LABEL.sub("", s)
+    s = _NUMBERING.sub("", s)
+    return s
+
+
+def classify_title(text: str) -> dict | None:
+    """The kind rule a title names, or None. Table-of-contents lines are not titles."""
+    if "…" in text or "..." in text or "．．．" in text or re.search(r"\.{4,}|·{3,}", text):
+        return None
+    s = normalise_title(text)
+    if not s or len(s) > 70 or "表" not in s and "情况" not in s:
+        return None
+    if re.search(r"说明|详见|附后|反映|^关于|见附|公开报表$|预算表$|决算表$|报表$", s) and not re.search(
+            r"(收支|收入|支出|三公|经费|基金|结转|采购|绩效|分类)[^，。；]*表", s):
+        return None
+    if re.search(r"[，。；]", s):
+        return None
+    for rule in templates()["kinds"]:
+        if re.search(rule["title"], s) and not (rule.get("not") and re.search(rule["not"], s)):
+            return rule
+    return None
+
+
+def _label_of(lines: list[TextLine]) -> str | None:
+    for ln in lines:
+        t = clean(ln.text)
+        m = LABEL.search(t)
+        if m and len(t) <= 40:
+            return re.sub(r"\s", "", m.group(0))
+    return None
+
+
+def _unit_of(lines: list[TextLine]) -> str | None:
+    for ln in lines:
+        m = UNIT_LINE.search(ln.text.replace(" ", ""))
+        if m:
+            name = re.split(r"单位[:：]|金额单位|单位$", m.group(1))[0]
+            if len(name) >= 2 and not re.match(r"^(万元|元)", name):
+                return name
+    return None
+
+
+def _title_in(lines: list[TextLine]) -> tuple[dict, str, TextLine] | None:
+    """The title closest above a grid: the last title-like line of the zone (or two joined)."""
+    found = None
+    for i, ln in enumerate(lines):
+        rule = classify_title(ln.text)
+        if rule:
+            found = (rule, ln.text.strip(), ln)
+        elif i + 1 < len(lines):
+            joined = ln.text.strip() + lines[i + 1].text.strip()
+            rule = classify_title(joined)
+            if rule and not classify_title(lines[i + 1].text):
+                found = (rule, joined, ln)
+    return found
+
+
+def _aligned(a: Grid, b: Grid) -> bool:
+    """b's columns line up with a's (same count, or the same x positions)."""
+    if a.n_cols == b.n_cols:
+        return True
+    if not a.cells or not b.cells:
+        return False
+    xa = [c.x0 for c in a.cells[-1]]
+    xb = [c.x0 for c in b.cells[0]]
+    hits = sum(1 for x in xb if any(abs(x - y) < 4 for y in xa))
+    return hits >= 0.8 * len(xb)
+
+
+def header_rows(grid: Grid) -> int:
+    """Rows before the first body row (a code, an amount, a 合计 line with figures)."""
+    for r in range(grid.n_rows):
+        if is_body_row(grid.row_texts(r)):
+            return r
+        if is_column_number_row(grid.row_texts(r)):
+            return r + 1
+    return grid.n_rows
+
+
+def _same_header(a: Grid, b: Grid) -> bool:
+    ha, hb = header_rows(a), header_rows(b)
+    if not hb or ha != hb:
+        return False
+    ta = ["".join(clean(t) for t in a.row_texts(r)) for r in range(ha)]
+    tb = ["".join(clean(t) for t in b.row_texts(r)) for r in range(hb)]
+    return ta == tb
+
+
+def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
+    """All tables of the document in print order, and notes on grids that fit nowhere."""
+    out: list[Located] = []
+    notes: list[str] = []
+    last_unit_money: str | None = None
+    for pl in pages:
+        grids = sorted(pl.grids, key=lambda g: -g.bbox[3])
+        upper = pl.height + 1
+        used_titles: set[int] = set()
+        for g in grids:
+            zone = pl.lines_between(upper, g.bbox[3] - 1)
+            upper = g.bbox[1]
+            if g.flavor != "lattice":
+                zone = zone + _trim_title_rows(g)
+            hit = _title_in(zone)
+            money = None
+            for ln in zone:
+                money = find_money_unit(ln.text) or money
+            prev = next((x for x in reversed(out) if x.parts), None)
+            if hit:
+                rule, title, tline = hit
+                used_titles.add(id(tline))
+                after = [ln for ln in zone if ln.y1 <= tline.y1]
+                unit = _unit_of(after) or _unit_of(zone)
+                if (prev and prev.title == title and prev.pages[-1] >= pl.number - 1
+                        and (prev.unit == unit or not unit) and _aligned(prev.parts[0], g)):
+                    prev.add(g, zone)  # the title repeated on a continuation page
+                    continue
+                loc = Located(kind=rule["kind"], rule=rule, title=title, label=_label_of(zone),
+                              money_unit=money or _first_row_unit(g), unit=unit, title_line=tline)
+                loc.note = _note(zone) or _note(_inside(pl, g))
+                loc.add(g, [ln for ln in zone if ln.y1 < tline.y0 + 1])
+                out.append(loc)
+                last_unit_money = loc.money_unit or last_unit_money
+                if loc.money_unit is None:
+                    loc.money_unit = last_unit_money
+                continue
+            if prev and prev.pages[-1] >= pl.number - 1 and _continues(prev, g):
+                prev.add(g, zone)
+                continue
+            notes.append(f"page {pl.number}: a {g.n_rows}x{g.n_cols} {g.flavor} table with no recognisable title")
+        # titles with no grid under them: empty tables (or tables camelot could not see)
+        titled_here = {normalise_title(t.title) for t in out if pl.number in t.pages}
+        for ln in pl.lines:
+            if id(ln) in used_titles or normalise_title(ln.text) in titled_here:
+                continue
+            rule = classify_title(ln.text)
+            if not rule:
+                continue
+            below = pl.lines_between(ln.y0, ln.y0 - 160)
+            around = pl.lines_between(ln.y1 + 60, ln.y0 - 60)
+            if not any(find_money_unit(x.text) for x in around) and not _label_of(around):
+                continue  # a mention in prose, not a table
+            if any(g.bbox[3] < ln.y0 and g.bbox[3] > ln.y0 - 200 for g in pl.grids):
+                continue
+            if sum(1 for x in below if AMOUNT_TOKEN.search(x.text)) >= 2:
+                notes.append(f"page {pl.number}: table '{ln.text.strip()}' has figures but no readable grid")
+            loc = Located(kind=rule["kind"], rule=rule, title=ln.text.strip(), label=_label_of(around),
+                          money_unit=next((find_money_unit(x.text) for x in around if find_money_unit(x.text)), None),
+                          unit=_unit_of(around), title_line=ln)
+            loc.note = _note(below)
+            loc.pages.append(pl.number)
+            out.append(loc)
+    out.sort(key=lambda t: (t.pages[0], -(t.title_line.y1 if t.title_line else 0)))
+    return out, notes
+
+
+def _trim_title_rows(g: Grid) -> list[TextLine]:
+    """Text-based flavors swallow the title and 单位 lines into the table: take them back out."""
+    cut = 0
+    for r in range(min(6, g.n_rows)):
+        text = " ".join(t for t in g.row_texts(r) if t.strip())
+        if classify_title(text) or find_money_unit(text) or UNIT_LINE.search(text.replace(" ", "")) \
+                or (LABEL.fullmatch(clean(text)) if clean(text) else False):
+            cut = r + 1
+    lines = []
+    for r in range(cut):
+        cells = [c for c in g.cells[r] if c.text.strip()]
+        if cells:
+            lines.append(TextLine(cells[0].x0, cells[0].y0, cells[-1].x1, cells[0].y1,
+                                  " ".join(c.text for c in cells)))
+    g.cells = g.cells[cut:]
+    return lines
+
+
+def _continues(prev: Located, g: Grid) -> bool:
+    first = prev.parts[0]
+    if _same_header(first, g):
+        return True
+    return header_rows(g) == 0 and _aligned(prev.parts[-1], g)
+
+
+def _first_row_unit(g: Grid) -> str | None:
+    for r in range(min(2, g.n_rows)):
+        for t in g.row_texts(r):
+            u = find_money_unit(t)
+            if u:
+                return u
+    return None
+
+
+def _inside(pl: PageLayout, g: Grid) -> list[TextLine]:
+    return pl.lines_between(g.bbox[3] + 1, g.bbox[1] - 1, g.bbox[0], g.bbox[2])
+
+
+def _note(lines: list[TextLine]) -> str | None:
+    for ln in lines:
+        t = clean(ln.text)
+        if EMPTY_NOTE.search(t) and len(t) < 120:
+            return ln.text.strip()
+    return None

@@ -1,0 +1,110 @@
+"""Top level of the parser: one PDF in, one canonical Document out, never an exception.
+
+pdf.py (open, page text, status) → meta.py (unit, year, kind) → extract.py (camelot) →
+locate.py (titles, continuation pages) → tables.py (rows, totals) → narrative.py (facts)
+→ checks.py (identities). Each failure is recorded against the file, page and table.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from parsers.checks import run_checks
+from parsers.document import Document, DocumentMeta, Source, Table
+from parsers.extract import iter_pages
+from parsers.locate import locate
+from parsers.meta import detect_meta, is_budget_document
+from parsers.narrative import extract_facts
+from parsers.pdf import MIN_TEXT_CHARS, UnreadablePDF, read_pdf_text, sha256_file
+from parsers.performance import performance_targets
+from parsers.tables import Context, build_table
+
+log = logging.getLogger(__name__)
+
+
+def parse_pdf(path: Path | str) -> Document:
+    """Parse one PDF. Failures become a status and readable errors, never an exception."""
+    path = Path(path)
+    t0 = time.perf_counter()
+    try:
+        doc = _parse(path)
+    except UnreadablePDF as e:
+        sha = sha256_file(path) if path.exists() and path.is_file() else ""
+        doc = Document(source=Source(file=path.name, sha256=sha), status="unreadable", errors=[f"{path.name}: {e}"])
+    except Exception as e:  # a parser bug must not stop a nightly run: record it
+        log.exception("parse failed: %s", path)
+        sha = sha256_file(path) if path.exists() and path.is_file() else ""
+        doc = Document(source=Source(file=path.name, sha256=sha), status="unreadable",
+                       errors=[f"{path.name}: internal parser error ({type(e).__name__}: {e})"])
+    doc.seconds = round(time.perf_counter() - t0, 3)
+    return doc
+
+
+def _parse(path: Path) -> Document:
+    text = read_pdf_text(path)
+    doc = Document(source=Source(file=path.name, sha256=text.sha256, pages=text.page_count))
+    if text.page_count == 0:
+        raise UnreadablePDF("the PDF has no pages")
+    if text.text_pages() == 0:
+        doc.status = "no_text_layer"
+        doc.errors.append(f"{path.name}: none of the {text.page_count} pages has a text layer (fewer than "
+                          f"{MIN_TEXT_CHARS} characters each): a scanned document, OCR would be needed")
+        return doc
+    meta = detect_meta(text.pages)
+    doc.document = DocumentMeta(**{k: v for k, v in meta.items() if k in DocumentMeta.model_fields})
+    ctx = Context(year=doc.document.year, kind=doc.document.kind, unit=doc.document.unit)
+
+    layouts = list(iter_pages(path))
+    for pl in layouts:
+        if pl.error:
+            doc.errors.append(f"{path.name}: {pl.error}")
+    located, notes = locate(layouts)
+    failed = []
+    for loc in located:
+        try:
+            doc.tables.append(build_table(loc, ctx))
+        except Exception as e:  # one bad table must not lose the others
+            log.exception("table failed: %s %s", path, loc.title)
+            failed.append(loc)
+            doc.errors.append(f"{path.name}: page {loc.pages[0]}: table '{loc.title}' could not be read "
+                              f"({type(e).__name__}: {e})")
+
+    ok, reason = is_budget_document(text.pages)
+    if not ok and not any(t.rows or t.items for t in doc.tables):
+        doc.status = "not_a_budget"
+        doc.errors.append(f"{path.name}: not a budget or final-accounts disclosure ({reason})")
+        doc.tables = []
+        return doc
+
+    facts = extract_facts(text.pages)
+    _facts_from_tables(facts, doc.tables, layouts, located)
+    if meta.get("subordinate_units") is None and facts.get("subordinate_units"):
+        doc.document.subordinate_units = list(facts["subordinate_units"])
+    doc.facts = facts
+    doc.checks = run_checks(doc)
+    scanned = [i + 1 for i, p in enumerate(text.pages) if len("".join(p.split())) < MIN_TEXT_CHARS]
+    if scanned and len(scanned) > text.page_count / 2:
+        doc.errors.append(f"{path.name}: pages {scanned} have no text layer; their content is not read")
+    if failed or any(pl.error for pl in layouts):
+        doc.status = "partial"
+    for note in notes:
+        log.info("%s: %s", path.name, note)
+    return doc
+
+
+def _facts_from_tables(facts: dict, tables: list[Table], layouts, located) -> None:
+    """Table figures beat prose: the 三公 table fills facts.three_public; targets come from grids."""
+    for t in tables:
+        if t.kind == "three_public" and any(t.total.get(k) for k in ("total", "abroad", "reception")):
+            tp = {k: t.total[k] for k in ("total", "abroad", "reception", "vehicle_total",
+                                           "vehicle_purchase", "vehicle_operation") if k in t.total}
+            if "vehicle_total" not in t.total or not t.total["vehicle_total"]:
+                tp["vehicle_total"] = round(tp.get("vehicle_purchase", 0.0) + tp.get("vehicle_operation", 0.0), 2)
+            narrative = facts.get("three_public") or {}
+            facts["three_public"] = {**narrative, **tp}
+            break
+    targets = performance_targets(located)
+    if targets:
+        facts["performance_targets"] = targets

@@ -1,0 +1,508 @@
+"""A located table's grids → contract rows, items and totals.
+
+Coded tables (支出总表, 一般公共预算支出表 …) become rows: code, level, name, values. Two-sided
+summaries (收支总表, 财政拨款收支总表) become items per side, plus 类 rows for the function
+classes their expenditure side lists. 三公 tables are read in either orientation (items as
+columns or as rows). Repairs made here: codes split over columns or glued to names, names
+wrapped over lines (stream reads them as separate rows), amounts glued to the next cell's
+text ("24,458.43 一、一般公共服务支出").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parsers.amounts import AMOUNT_TOKEN, decimals_of, parse_amount, to_yuan
+from parsers.codes import SparseCodes, class_names, is_code, level_of, norm_name, scheme_of, split_code_prefix
+from parsers.document import Item, Row, Table
+from parsers.extract import Grid, TextLine
+from parsers.headers import (
+    Columns,
+    assign_roles,
+    clean,
+    header_paths,
+    is_body_row,
+    is_column_number_row,
+    measure_key,
+    templates,
+)
+from parsers.locate import Located, header_rows
+
+SUMMARY_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
+ITEM_KINDS = SUMMARY_KINDS | {"three_public", "performance_targets", "procurement", "purchase_of_services"}
+UNIT_NAME = re.compile(r"(局|委|办|厅|院|中心|站|所|队|馆|室|部|处|会|社|校|园|本级|本部|机关)(（[^）]*）)?$")
+
+
+@dataclass
+class Context:
+    year: int | None = None
+    kind: str | None = None  # budget / final_accounts
+    unit: str | None = None
+
+
+@dataclass
+class _Raw:
+    """A body row before it becomes a Row: cells by role, for the wrap/glue repairs."""
+
+    code: str | None
+    name: str
+    values: dict[str, Decimal]
+    page: int
+    unit: str | None = None
+    project: str | None = None
+    y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
+    part: int = 0
+    before: list[tuple[float, str]] = field(default_factory=list)
+    after: list[tuple[float, str]] = field(default_factory=list)
+
+
+def build_table(loc: Located, ctx: Context) -> Table:
+    """Turn a located table into a contract Table (amounts in 元)."""
+    t = Table(kind=loc.kind, label=loc.label, title=loc.title, pages=list(loc.pages),
+              money_unit=loc.money_unit, unit=loc.unit, note=loc.note)
+    if not loc.parts:
+        t.empty = True
+        return t
+    t.flavor = loc.parts[0].flavor
+    t.decimals = _printed_decimals(loc)
+    if loc.kind in SUMMARY_KINDS:
+        _build_summary(t, loc, ctx)
+    elif loc.kind == "three_public":
+        _build_three_public(t, loc, ctx)
+    elif loc.kind == "performance_targets":
+        pass  # read by parsers.performance from the same grids
+    else:
+        _build_coded(t, loc, ctx)
+    if not t.rows and not t.items and not any(t.total.values()):
+        t.empty = True
+    return t
+
+
+def _printed_decimals(loc: Located) -> int | None:
+    """The most common number of decimals among the amounts printed in the table."""
+    counts: dict[int, int] = {}
+    for part in loc.parts:
+        for row in part.cells:
+            for cell in row:
+                m = AMOUNT_TOKEN.fullmatch(clean(cell.text))
+                if m:
+                    d = decimals_of(m.group(0))
+                    counts[d] = counts.get(d, 0) + 1
+    return max(counts, key=lambda d: counts[d]) if counts else None
+
+
+# ---------------------------------------------------------------- coded tables
+
+def _columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context) -> tuple[Columns, int]:
+    h = header_rows(part)
+    body = [part.row_texts(r) for r in range(h, part.n_rows)]
+    measures = loc.rule.get("measures")
+    if h and (prev is None or part.n_cols != prev.n or _informative(part, h)):
+        cols = Columns(n=part.n_cols, labels=header_paths(part, h))
+        if prev is not None and part.n_cols == prev.n and not any(cols.labels):
+            return prev, h
+        if not any(cols.labels) and part.flavor != "lattice":
+            cols.labels = _labels_from_lines(part, loc.zones.get(id(part), []))
+        assign_roles(cols, body, measures, ctx.year, ctx.kind)
+        return cols, h
+    if prev is not None:
+        if part.n_cols == prev.n:
+            return prev, h
+        return _remap(prev, loc.parts[0], part, body, measures, ctx), h
+    cols = Columns(n=part.n_cols, labels=_labels_from_lines(part, loc.zones.get(id(part), [])))
+    assign_roles(cols, body, measures, ctx.year, ctx.kind)
+    return cols, h
+
+
+def _informative(part: Grid, h: int) -> bool:
+    return any(clean(t) and not is_column_number_row(part.row_texts(r))
+               for r in range(h) for t in part.row_texts(r))
+
+
+def _labels_from_lines(part: Grid, lines: list[TextLine]) -> list[list[str]]:
+    """Header words printed above a stream table, assigned to the column under them."""
+    labels: list[list[str]] = [[] for _ in range(part.n_cols)]
+    if not part.cells:
+        return labels
+    bounds = [(c.x0, c.x1) for c in part.cells[0]]
+    for ln in sorted(lines, key=lambda x: -x.y1):
+        mid = (ln.x0 + ln.x1) / 2
+        best = min(range(len(bounds)), key=lambda i: 0 if bounds[i][0] <= mid <= bounds[i][1]
+                   else min(abs(mid - bounds[i][0]), abs(mid - bounds[i][1])))
+        text = clean(ln.text)
+        if text and not re.search(r"单位[:：]|编制|表\s*\d", ln.text):
+            labels[best].append(text)
+    return labels
+
+
+def _remap(prev: Columns, first: Grid, part: Grid, body, measures, ctx: Context) -> Columns:
+    """A continuation grid with a different column count: carry roles over by x position."""
+    cols = Columns(n=part.n_cols, labels=[[] for _ in range(part.n_cols)])
+    ref = first.cells[-1] if first.cells else []
+    for c, cell in enumerate(part.cells[0] if part.cells else []):
+        mid = (cell.x0 + cell.x1) / 2
+        for k, rc in enumerate(ref):
+            if rc.x0 - 2 <= mid <= rc.x1 + 2 and k < len(prev.labels):
+                cols.labels[c] = list(prev.labels[k])
+                break
+    assign_roles(cols, body, measures, ctx.year, ctx.kind)
+    return cols
+
+
+def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
+    cols: Columns | None = None
+    codes = SparseCodes()
+    raws: list[_Raw] = []
+    fragments: list[tuple[int, float, str]] = []  # (part, y, text) of names wrapped onto rows of their own
+    cur_unit: str | None = None
+    total_rx = templates()["_total_rows"]
+    for pi, part in enumerate(loc.parts):
+        cols, h = _columns_for(part, cols, loc, ctx)
+        for label_col, key in cols.measures.items():
+            t.columns.setdefault(key, cols.label(label_col))
+        part_levels = _part_levels(part, cols.code, h)
+        for r in range(h, part.n_rows):
+            texts = part.row_texts(r)
+            if is_column_number_row(texts) or not any(clean(x) for x in texts):
+                continue
+            code, name, rest_text = _code_and_name(texts, cols, codes, part_levels.get(r))
+            values = _values(texts, cols)
+            unit_cell = clean(texts[cols.unit]) if cols.unit is not None else ""
+            project = _cell(texts, cols.project)
+            label = clean(name) or unit_cell or clean(rest_text)
+            if code is None and total_rx.match(label or ""):
+                _merge_total(t, values, loc.money_unit)
+                continue
+            if code is None and values and (unit_cell or _is_unit_row(label, cols, ctx)):
+                cur_unit = unit_cell or label
+                t.items.append(Item(label=cur_unit, key="unit_total", page=part.page,
+                                    values={k: float(to_yuan(v, loc.money_unit)) for k, v in values.items()}))
+                if not t.total and _same_unit(cur_unit, t.unit or ctx.unit):
+                    _merge_total(t, values, loc.money_unit)
+                continue
+            y = _row_y(part, r)
+            if code is None and not values:
+                if label and not is_body_row(texts):
+                    fragments.append((pi, y, label))
+                continue
+            raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
+                             project=project, y=y, part=pi))
+    _attach_fragments(raws, fragments)
+    has_codes = any(r.code for r in raws)
+    for raw in raws:
+        if raw.code is None and has_codes:
+            if raw.values:
+                t.items.append(Item(label=raw.name, page=raw.page, values={
+                    k: float(to_yuan(v, loc.money_unit)) for k, v in raw.values.items()}))
+            continue
+        row = Row(code=raw.code, level=level_of(raw.code), name=raw.name, page=raw.page,
+                  values={k: float(to_yuan(v, loc.money_unit)) for k, v in raw.values.items()},
+                  scheme=_scheme(raw.code, loc), unit=raw.unit, project=raw.project,
+                  code_source="printed" if raw.code else None)
+        t.rows.append(row)
+    if not has_codes:
+        _codes_from_names(t, loc)
+    _fill_zero_measures(t)
+
+
+def _cell(texts: list[str], c: int | None) -> str | None:
+    if c is None or c >= len(texts):
+        return None
+    v = re.sub(r"\s*\n\s*", "", texts[c]).strip()
+    return v or None
+
+
+def _part_levels(part: Grid, col: int | None, h: int) -> dict[int, int]:
+    """Rows whose code cell holds a lone 2-digit part: 款 (2) or 项 (3), told by indentation.
+
+    Text-based flavors merge sparse 类|款|项 columns into one; the parts still start at
+    their own column's x position, so the left cluster of part positions is 款.
+    """
+    if col is None or part.flavor == "lattice":
+        return {}
+    parts = {}
+    for r in range(h, part.n_rows):
+        cell = part.cells[r][col]
+        if re.fullmatch(r"\d{1,2}", clean(cell.text)) and cell.x_text is not None:
+            parts[r] = cell.x_text
+    if not parts:
+        return {}
+    xs = sorted(set(round(x) for x in parts.values()))
+    split = None
+    for a, b in zip(xs, xs[1:], strict=False):
+        if b - a > 4:
+            split = (a + b) / 2
+            break
+    if split is None:
+        return {r: 2 for r in parts}
+    return {r: 2 if x < split else 3 for r, x in parts.items()}
+
+
+def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
+                   part_level: int | None = None) -> tuple[str | None, str, str]:
+    """(code, name, leftover text) of a body row, whatever the code layout."""
+    name = _cell(texts, cols.name) or ""
+    code = None
+    if cols.split_codes:
+        parts = [(_cell(texts, c) or "") if c is not None else "" for c in (cols.lei, cols.kuan, cols.xiang)]
+        code = codes.feed(*parts)
+    elif cols.code is not None:
+        raw = _cell(texts, cols.code) or ""
+        c, rest = split_code_prefix(raw)
+        if part_level and re.fullmatch(r"\d{1,2}", clean(raw)):
+            code = codes.part(raw, part_level)
+        elif c:
+            code = codes.joined(c)
+            if rest and not name:
+                name = rest
+        elif raw and not name and not is_code(raw):
+            name = raw
+    if code is None and name:
+        c, rest = split_code_prefix(name)
+        if c:
+            code = codes.joined(c)
+            name = rest
+    name = re.sub(r"^[\s　]+|[\s　]+$", "", name)
+    leftover = ""
+    if not name:
+        for c, x in enumerate(texts):
+            if c not in cols.measures and clean(x) and parse_amount(x) is None:
+                leftover = clean(x)
+                break
+    return code, clean(name), leftover
+
+
+def _values(texts: list[str], cols: Columns) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for c, key in cols.measures.items():
+        if c >= len(texts):
+            continue
+        cell = texts[c].strip()
+        v = parse_amount(cell)
+        if v is None:
+            m = AMOUNT_TOKEN.match(clean(cell))  # glued: '24,458.43一、一般公共服务支出'
+            v = parse_amount(m.group(0)) if m else None
+        if v is None:
+            continue
+        if not clean(cell):
+            continue  # blank cell: not printed (filled with 0 later where the table has the measure)
+        out[key] = v
+    return out
+
+
+def _merge_total(t: Table, values: dict[str, Decimal], money_unit: str | None) -> None:
+    for k, v in values.items():
+        t.total.setdefault(k, float(to_yuan(v, money_unit)))
+
+
+def _is_unit_row(label: str, cols: Columns, ctx: Context) -> bool:
+    return bool(label) and cols.unit is not None or bool(UNIT_NAME.search(label or "")) and not label.endswith("支出")
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = re.sub(r"（.*?）", "", a), re.sub(r"（.*?）", "", b)
+    return a == b
+
+
+def _row_y(part: Grid, r: int) -> float:
+    cell = part.cells[r][0]
+    return (cell.y0 + cell.y1) / 2
+
+
+def _attach_fragments(raws: list[_Raw], fragments: list[tuple[int, float, str]]) -> None:
+    """A name wrapped over lines comes back as rows holding only a piece of the name: each
+    piece joins the nearest data row on the page, before its name when printed above it."""
+    for pi, y, text in fragments:
+        near = [r for r in raws if r.part == pi]
+        if not near:
+            continue
+        row = min(near, key=lambda r: (abs(r.y - y), r.y < y))
+        (row.before if y > row.y else row.after).append((y, text))
+    for r in raws:
+        if r.before or r.after:
+            before = "".join(t for _, t in sorted(r.before, key=lambda x: -x[0]))
+            after = "".join(t for _, t in sorted(r.after, key=lambda x: -x[0]))
+            r.name = before + r.name + after
+
+
+def _scheme(code: str | None, loc: Located) -> str | None:
+    return scheme_of(code) if code else loc.rule.get("scheme")
+
+
+def _fill_zero_measures(t: Table) -> None:
+    """A blank cell is 0.00 (contract): every row carries every measure of its table."""
+    keys = set(t.columns)
+    for row in t.rows:
+        for k in keys:
+            row.values.setdefault(k, 0.0)
+
+
+def _codes_from_names(t: Table, loc: Located) -> None:
+    """Tables printed without codes: match 类 names to codes where the name is unambiguous."""
+    names = class_names()
+    for row in t.rows:
+        code = names.get(norm_name(row.name))
+        if code:
+            row.code, row.level, row.code_source, row.scheme = code, 1, "name", "function"
+
+
+# ---------------------------------------------------------------- two-sided summaries
+
+def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
+    """收支总表 / 财政拨款收支总表: blocks of (label column, amount columns) per side."""
+    total_rx = templates()["_total_rows"]
+    blocks: list[tuple[int, list[int], str]] | None = None
+    for part in loc.parts:
+        h = header_rows(part)
+        if blocks is None or h:
+            blocks = _blocks(part, h)
+        for r in range(h, part.n_rows):
+            texts = part.row_texts(r)
+            if is_column_number_row(texts):
+                continue
+            carry = ""
+            for label_col, amount_cols, side in blocks:
+                label = carry or clean(texts[label_col])
+                carry = ""
+                vals: dict[str, float] = {}
+                for c in amount_cols:
+                    cell = texts[c].strip()
+                    v = parse_amount(cell)
+                    if v is None:
+                        m = AMOUNT_TOKEN.match(clean(cell))
+                        if m:  # an amount glued to the next block's label
+                            v = parse_amount(m.group(0))
+                            carry = clean(cell)[m.end():]
+                    if v is not None and clean(cell):
+                        key = _block_measure(part, h, c, ctx)
+                        vals[key] = float(to_yuan(v, loc.money_unit))
+                if not label:
+                    continue
+                label, vals = _split_label_amount(label, vals, loc.money_unit)
+                code, name = split_code_prefix(label)
+                item_key = _item_key(name or label, side)
+                item = Item(side=side, label=label, key=item_key, page=part.page, values=vals)
+                if code is None and side == "expenditure":
+                    code = class_names().get(norm_name(label))
+                item.code = code
+                t.items.append(item)
+                if code and len(code) == 3 and side == "expenditure" and code.startswith("2"):
+                    t.rows.append(Row(code=code, level=1, name=norm_name(name or label), page=part.page,
+                                      values=vals or {"total": 0.0}, scheme="function",
+                                      code_source="printed" if split_code_prefix(label)[0] else "name"))
+                if total_rx.match(label) or (item_key and item_key.endswith("_total")):
+                    for k, v in vals.items():
+                        t.total.setdefault(f"{side}_{k}" if k == "total" else f"{side}_{k}", v)
+
+
+def _blocks(part: Grid, h: int) -> list[tuple[int, list[int], str]]:
+    """Columns grouped as (label column, its amount columns, side)."""
+    paths = header_paths(part, h)
+    n = part.n_cols
+    kinds = []
+    for c in range(n):
+        amounts = texts = 0
+        for r in range(h, part.n_rows):
+            x = clean(part.text(r, c))
+            if not x:
+                continue
+            if parse_amount(x) is not None or AMOUNT_TOKEN.match(x):
+                amounts += 1
+            else:
+                texts += 1
+        kinds.append("label" if texts > amounts else "amount")
+    blocks: list[tuple[int, list[int], str]] = []
+    for c in range(n):
+        if kinds[c] == "label" or not blocks:
+            side = _side("".join(paths[c]), len(blocks))
+            blocks.append((c, [], side))
+        else:
+            blocks[-1][1].append(c)
+    return blocks
+
+
+def _side(header: str, index: int) -> str:
+    if "收入" in header or header[:1] == "收":
+        return "revenue"
+    if "支出" in header or "功能分类" in header or "用途" in header or header[:1] == "支":
+        return "expenditure"
+    return "revenue" if index == 0 else "expenditure"
+
+
+def _block_measure(part: Grid, h: int, c: int, ctx: Context) -> str:
+    path = header_paths(part, h)[c]
+    key = measure_key(path[-1:], ctx.year, ctx.kind) if path else None
+    return key if key and key not in ("basic", "project") else "total"
+
+
+def _split_label_amount(label: str, vals: dict[str, float], money_unit: str | None) -> tuple[str, dict]:
+    """'一、财政拨款24,458.43' → label and its amount when camelot glued them."""
+    m = re.search(AMOUNT_TOKEN.pattern + r"$", label)
+    if m and not vals:
+        v = parse_amount(m.group(0))
+        if v is not None:
+            return label[: m.start()], {"total": float(to_yuan(v, money_unit))}
+    return label, vals
+
+
+def _item_key(label: str, side: str) -> str | None:
+    s = norm_name(label)
+    if re.search(r"总计$", s):
+        return f"{side}_total"
+    if re.search(r"^本年(收入|支出)(合计|小计)?$|^(收入|支出)合计$|^本年(收入|支出)$|(当年|本年)(收入|支出)小计", s):
+        return f"{side}_year"
+    key = measure_key([s], None)
+    return key
+
+
+# ---------------------------------------------------------------- 三公
+
+THREE_PUBLIC_KEYS = ("total", "abroad", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation")
+
+
+def _build_three_public(t: Table, loc: Located, ctx: Context) -> None:
+    """Either one row of columns (合计 | 因公出国 | 公务用车… | 接待) or one row per item."""
+    part = loc.parts[0]
+    h = header_rows(part)
+    cols = Columns(n=part.n_cols, labels=header_paths(part, h))
+    body = [part.row_texts(r) for r in range(h, part.n_rows)]
+    assign_roles(cols, body, None, ctx.year, ctx.kind)
+    item_cols = {k for k in cols.measures.values() if k in THREE_PUBLIC_KEYS[1:]}
+    if len(item_cols) >= 2:  # items are columns: take the first row with figures
+        for row in body:
+            vals = _values(row, cols)
+            if vals:
+                for k, v in vals.items():
+                    t.total[k] = float(to_yuan(v, loc.money_unit))
+                break
+        for k, c in ((k, c) for c, k in cols.measures.items()):
+            t.columns.setdefault(k, cols.label(c))
+    else:  # items are rows: label → key, figure from the first amount column
+        amount_cols = sorted(cols.measures) or [c for c in range(part.n_cols) if c != cols.name]
+        for row in body:
+            label = clean(row[cols.name]) if cols.name is not None else clean(row[0])
+            key = measure_key([label], ctx.year, ctx.kind)
+            if total_like(label):
+                key = "total"
+            v = None
+            for c in amount_cols:
+                v = parse_amount(row[c]) if c < len(row) else None
+                if v is not None:
+                    break
+            if key and v is not None:
+                t.items.append(Item(label=label, key=key, page=part.page,
+                                    values={"total": float(to_yuan(v, loc.money_unit))}))
+                t.total.setdefault(key, float(to_yuan(v, loc.money_unit)))
+    if "three_public_total" in t.total:
+        t.total["grand_total"] = t.total.get("total", t.total["three_public_total"])
+        t.total["total"] = t.total.pop("three_public_total")
+    for k in THREE_PUBLIC_KEYS:
+        t.total.setdefault(k, 0.0)
+
+
+def total_like(label: str) -> bool:
+    return bool(re.match(r"^(合计|总计|“?三公”?经费合计)$", label))
