@@ -12,8 +12,11 @@ from collections import defaultdict
 from parsers.amounts import SCALE
 from parsers.document import Check, Document, Table
 
-SPLITS = (("total", ("basic", "project"), "total = basic + project"),
-          ("total", ("personnel", "public"), "total = personnel + public"))
+# (sum, parts, columns that must be absent): the first identities whose columns a table has
+SPLITS = (("total", ("basic", "project"), ()),
+          ("basic", ("personnel", "public"), ()),
+          ("total", ("personnel", "public", "project"), ("basic",)),
+          ("total", ("personnel", "public"), ("basic", "project")))
 FUNCTION_KINDS = {"expenditure_by_function", "gpb_expenditure_by_function", "gov_fund_expenditure",
                   "soe_capital_expenditure", "fiscal_expenditure_by_function", "revenue_summary"}
 ECON_KINDS = {"gpb_basic_by_econ", "fiscal_basic_by_econ", "basic_by_econ", "gpb_expenditure_by_econ"}
@@ -51,9 +54,10 @@ def run_checks(doc: Document) -> list[Check]:
 
 
 def _row_splits(out: list[Check], t: Table) -> None:
-    for key, parts, rule in SPLITS:
-        if key not in t.columns or not all(p in t.columns for p in parts):
+    for key, parts, absent in SPLITS:
+        if key not in t.columns or not all(p in t.columns for p in parts) or any(a in t.columns for a in absent):
             continue
+        rule = f"{key} = {' + '.join(parts)}"
         for row in t.rows:
             v = row.values
             if key in v and all(p in v for p in parts):

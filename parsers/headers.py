@@ -138,6 +138,8 @@ def measure_key(path: list[str], doc_year: int | None, doc_kind: str | None = No
         key = parents[-1] if parents else "total"
     if key is None:
         return None
+    if key == "budget_initial" and doc_kind != "final_accounts":
+        key = "total"  # a budget's 年初预算数 is the budget itself
     joined = "".join(path)
     if key not in ("change", "change_pct") and _is_prior(joined, doc_year):
         key = "prior_" + key
@@ -237,12 +239,15 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         if key is None:
             unlabeled.append(c)
             continue
+        if key.endswith("change_pct"):
+            continue  # a percentage, not an amount: derivable, and never summed
         base, k = key, 2
         while key in used:  # the same header twice: keep both, numbered
             key = f"{base}_{k}"
             k += 1
         used.add(key)
         cols.measures[c] = key
+    unlabeled = [c for c in unlabeled if not cols.labels[c]]  # a header we cannot read (备注) is no measure
     if unlabeled and kind_measures:
         free = [m for m in kind_measures if m not in used]
         # unlabeled amount columns take the kind's measures in print order

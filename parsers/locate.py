@@ -16,7 +16,7 @@ from parsers.extract import Grid, PageLayout, TextLine
 from parsers.headers import clean, is_body_row, is_column_number_row, templates
 
 LABEL = re.compile(
-    r"(?:部门公开表|公开|预算|附表|表)\s*(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?)\s*表?(?![\d.])"
+    r"^\s*(?:部门公开表|公开|预算|决算|附表|表)\s*(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?)\s*表?(?![\d.,])"
 )
 UNIT_LINE = re.compile(r"(?:编制单位|编制部门|部门名称|单位名称|预算单位|预算主管部门|主管部门|部门)\s*[:：]\s*([^\s:：]{2,40})")
 EMPTY_NOTE = re.compile(r"(空表|无此项|没有.{0,30}(支出|收入|经费|安排)|未安排|不涉及|无.{0,12}(预算|收支|支出)(安排)?。?$)")
@@ -60,10 +60,10 @@ def classify_title(text: str) -> dict | None:
     if "…" in text or "..." in text or "．．．" in text or re.search(r"\.{4,}|·{3,}", text):
         return None
     s = normalise_title(text)
-    if not s or len(s) > 70 or "表" not in s and "情况" not in s:
+    if not s or len(s) > 70 or "表" not in s:
         return None
-    if re.search(r"说明|详见|附后|反映|^关于|见附|公开报表$|预算表$|决算表$|报表$", s) and not re.search(
-            r"(收支|收入|支出|三公|经费|基金|结转|采购|绩效|分类)[^，。；]*表", s):
+    if re.search(r"说明|详见|附后|反映|^关于|见附|情况$", s) or re.search(r"(公开|部门|单位)?(预算|决算)?报?表$", s) \
+            and not re.search(r"(收支|收入|支出|三公|经费|基金|结转|采购|绩效|分类|服务)[^，。；]*表", s):
         return None
     if re.search(r"[，。；]", s):
         return None
@@ -181,6 +181,7 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
             notes.append(f"page {pl.number}: a {g.n_rows}x{g.n_cols} {g.flavor} table with no recognisable title")
         # titles with no grid under them: empty tables (or tables camelot could not see)
         titled_here = {normalise_title(t.title) for t in out if pl.number in t.pages}
+        gridless = []
         for ln in pl.lines:
             if id(ln) in used_titles or normalise_title(ln.text) in titled_here:
                 continue
@@ -200,7 +201,9 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
                           unit=_unit_of(around), title_line=ln)
             loc.note = _note(below)
             loc.pages.append(pl.number)
-            out.append(loc)
+            gridless.append(loc)
+        if len(gridless) <= 2:  # more titles than that with no table under them: a contents page
+            out.extend(gridless)
     out.sort(key=lambda t: (t.pages[0], -(t.title_line.y1 if t.title_line else 0)))
     return out, notes
 

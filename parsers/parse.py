@@ -78,10 +78,9 @@ def _parse(path: Path) -> Document:
         doc.tables = []
         return doc
 
-    facts = extract_facts(text.pages)
+    facts = extract_facts(text.pages, meta=meta)
     _facts_from_tables(facts, doc.tables, layouts, located)
-    if meta.get("subordinate_units") is None and facts.get("subordinate_units"):
-        doc.document.subordinate_units = list(facts["subordinate_units"])
+    doc.document.subordinate_units = list(facts.get("subordinate_units") or [])
     doc.facts = facts
     doc.checks = run_checks(doc)
     scanned = [i + 1 for i, p in enumerate(text.pages) if len("".join(p.split())) < MIN_TEXT_CHARS]

@@ -10,6 +10,7 @@ text ("24,458.43 一、一般公共服务支出").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -158,10 +159,24 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
     fragments: list[tuple[int, float, str]] = []  # (part, y, text) of names wrapped onto rows of their own
     cur_unit: str | None = None
     total_rx = templates()["_total_rows"]
-    for pi, part in enumerate(loc.parts):
-        cols, h = _columns_for(part, cols, loc, ctx)
+    block_cols: dict[int, Columns] = {}
+    segments = []
+    split: list[int] | None = None
+    groups: list[str | None] = []
+    for part in loc.parts:
+        blocks, split, found = _side_by_side(part, split, ctx)
+        groups = found if any(found) else groups
+        segments += [(bi, block, groups[bi] if len(blocks) > 1 and bi < len(groups) else None)
+                     for bi, block in enumerate(blocks)]
+    for pi, (bi, part, group_key) in enumerate(segments):
+        cols, h = _columns_for(part, block_cols.get(bi), loc, ctx)
+        block_cols[bi] = cols
+        if group_key:  # 人员经费 | 公用经费 blocks: the block's amount is that measure
+            cols.measures = {c: ("total" if k in ("total", group_key) else k) for c, k in cols.measures.items()}
         for label_col, key in cols.measures.items():
             t.columns.setdefault(key, cols.label(label_col))
+        if group_key:
+            t.columns.setdefault(group_key, group_key)
         part_levels = _part_levels(part, cols.code, h)
         for r in range(h, part.n_rows):
             texts = part.row_texts(r)
@@ -172,6 +187,10 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
             unit_cell = clean(texts[cols.unit]) if cols.unit is not None else ""
             project = _cell(texts, cols.project)
             label = clean(name) or unit_cell or clean(rest_text)
+            if code is None and group_key and re.fullmatch(r".{0,8}(合计|总计)", label or ""):
+                if "total" in values:  # 人员经费合计 / 公用经费合计 of a block
+                    _merge_total(t, {group_key: values["total"]}, loc.money_unit)
+                continue
             if code is None and total_rx.match(label or ""):
                 _merge_total(t, values, loc.money_unit)
                 continue
@@ -187,6 +206,8 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 if label and not is_body_row(texts):
                     fragments.append((pi, y, label))
                 continue
+            if group_key and "total" in values:
+                values[group_key] = values["total"]
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
                              project=project, y=y, part=pi))
     _attach_fragments(raws, fragments)
@@ -204,7 +225,53 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
         t.rows.append(row)
     if not has_codes:
         _codes_from_names(t, loc)
+    if "total" not in t.total and "personnel" in t.total and "public" in t.total:
+        t.total["total"] = round(t.total["personnel"] + t.total["public"], 2)
     _fill_zero_measures(t)
+
+
+def _side_by_side(part: Grid, prev: list[int] | None,
+                  ctx: Context) -> tuple[list[Grid], list[int] | None, list[str | None]]:
+    """Split a grid printed as blocks side by side (人员经费: code|name|amount, 公用经费: …).
+
+    A block starts at every column that holds codes; one code column means one block. A
+    continuation page keeps the split of the page before (its left block may be empty).
+    Returns the blocks, the split, and the measure each block's group header names
+    (人员经费 → personnel), read before splitting because a merged 公用经费 header may span
+    two blocks.
+    """
+    code_cols = []
+    for c in range(part.n_cols):
+        cells = [clean(part.text(r, c)) for r in range(part.n_rows)]
+        filled = [x for x in cells if x]
+        if len(filled) >= 3 and sum(1 for x in filled if is_code(x)) >= 0.5 * len(filled):
+            code_cols.append(c)
+    amount_cols = [c for c in range(part.n_cols)
+                   if sum(1 for r in range(part.n_rows) if AMOUNT_TOKEN.fullmatch(clean(part.text(r, c)))) >= 2]
+    bounds = [0] + code_cols[1:] + [part.n_cols]
+    each_has_amounts = all(any(a <= c < b for c in amount_cols) for a, b in zip(bounds, bounds[1:], strict=False))
+    if len(code_cols) >= 2 and each_has_amounts \
+            and all(b - a >= 2 for a, b in zip(code_cols, code_cols[1:], strict=False)):
+        starts = [0] + code_cols[1:]
+    elif prev and prev[-1] < part.n_cols:
+        starts = prev
+    else:
+        return [part], None, []
+    ends = starts[1:] + [part.n_cols]
+    paths = header_paths(part, header_rows(part))
+    groups = []
+    for a in starts:
+        keys = [measure_key([p], ctx.year, ctx.kind) for p in paths[a][:1]]
+        groups.append(keys[0] if keys and keys[0] in ("personnel", "public") else None)
+    cells = [list(row) for row in part.cells]
+    for row in cells:  # '公用经费合计' printed in one block, its figure in the next
+        for a, b, c in zip(starts, ends, ends[1:] + [part.n_cols], strict=False):
+            label = "".join(clean(x.text) for x in row[a:b])
+            if re.fullmatch(r".{0,8}(合计|总计)", label) and b < part.n_cols and not any(
+                    clean(x.text) for x in row[b:c] if parse_amount(x.text) is None):
+                row[b] = dataclasses.replace(row[b], text=label)
+    return [Grid(page=part.page, flavor=part.flavor, bbox=part.bbox, cells=[row[a:b] for row in cells])
+            for a, b in zip(starts, ends, strict=False)], starts, groups
 
 
 def _cell(texts: list[str], c: int | None) -> str | None:
@@ -274,8 +341,28 @@ def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
     return code, clean(name), leftover
 
 
+def _unglue(texts: list[str], cols: Columns) -> list[str]:
+    """'82,096,797.42 82,096,797.42' in one cell and nothing in its neighbour: camelot put two
+    columns' figures in one cell. Give the extra figures back to the empty neighbours."""
+    texts = list(texts)
+    order = sorted(c for c in cols.measures if c < len(texts))
+    for i, c in enumerate(order):
+        tokens = texts[c].split()
+        if len(tokens) < 2 or not all(AMOUNT_TOKEN.fullmatch(x) for x in tokens):
+            continue
+        before = order[i - 1] if i else None
+        after = order[i + 1] if i + 1 < len(order) else None
+        if before is not None and not clean(texts[before]):
+            texts[before] = tokens.pop(0)
+        if len(tokens) > 1 and after is not None and not clean(texts[after]):
+            texts[after] = tokens.pop()
+        texts[c] = " ".join(tokens)
+    return texts
+
+
 def _values(texts: list[str], cols: Columns) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
+    texts = _unglue(texts, cols)
     for c, key in cols.measures.items():
         if c >= len(texts):
             continue

@@ -1,0 +1,67 @@
+"""Export every view and table for people without DuckDB: Parquet (partitioned by year where a
+relation has a year column, for cheap per-year reads) or one CSV per relation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from warehouse.reader import reader
+from warehouse.tx import first_row
+
+EXPORT_FORMATS = ("parquet", "csv")
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
+    """(name, has_year_column) for every user table and view in the main schema."""
+    rows = con.execute(
+        """
+        SELECT t.table_name, bool_or(c.column_name = 'year')
+        FROM information_schema.tables t
+        JOIN information_schema.columns c USING (table_catalog, table_schema, table_name)
+        WHERE t.table_schema = 'main' AND t.table_catalog = current_database()
+        GROUP BY t.table_name ORDER BY t.table_name
+        """
+    ).fetchall()
+    return [(name, bool(has_year)) for name, has_year in rows]
+
+
+def export(db_path: str | Path, out_dir: str | Path, fmt: str = "parquet", *, wait: float = 3.0) -> list[Path]:
+    """Write every relation under out_dir and return one path per relation: NAME.csv, NAME.parquet,
+    or the directory NAME/ of year=YYYY partitions (read with hive_partitioning). An earlier
+    export of the same relation is replaced."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use parquet or csv")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    with reader(db_path, wait=wait) as (con, _):
+        for name, has_year in relations(con):
+            paths.append(_export_one(con, name, has_year, out, fmt))
+    return paths
+
+
+def _export_one(con: duckdb.DuckDBPyConnection, name: str, has_year: bool, out: Path, fmt: str) -> Path:
+    rel = f'SELECT * FROM "{name}"'
+    if fmt == "csv":
+        target = out / f"{name}.csv"
+        con.execute(f"COPY ({rel}) TO '{_lit(target)}' (FORMAT csv, HEADER true)")
+        return target
+    partitioned = has_year and first_row(con, f'SELECT count(*) FROM "{name}"')[0] > 0
+    # Remove both layouts first: a relation that was empty last time was a single file.
+    (out / f"{name}.parquet").unlink(missing_ok=True)
+    if (out / name).is_dir():
+        shutil.rmtree(out / name)
+    if not partitioned:
+        target = out / f"{name}.parquet"
+        con.execute(f"COPY ({rel}) TO '{_lit(target)}' (FORMAT parquet)")
+        return target
+    target = out / name
+    con.execute(f"COPY ({rel}) TO '{_lit(target)}' (FORMAT parquet, PARTITION_BY (year))")
+    return target
+
+
+def _lit(path: Path) -> str:
+    return str(path).replace("'", "''")
