@@ -191,8 +191,8 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 if "total" in values:  # 人员经费合计 / 公用经费合计 of a block
                     _merge_total(t, {group_key: values["total"]}, loc.money_unit)
                 continue
-            if code is None and total_rx.match(label or ""):
-                _merge_total(t, values, loc.money_unit)
+            if code is None and (total_rx.match(label or "") or (not label and values and not raws)):
+                _merge_total(t, values, loc.money_unit)  # a 合计 line, or a totals-only table's one row
                 continue
             if code is None and values and (unit_cell or _is_unit_row(label, cols, ctx)):
                 cur_unit = unit_cell or label

@@ -1,0 +1,151 @@
+"""The `budget-etl` command: parse, run, serve, sql, export, compare, inspect.
+
+Every command takes --config and --data-dir (the latter overrides the config's data_dir).
+Exit codes of `run`: 0 all good, 1 some documents failed, 2 the run itself failed,
+3 another run holds the warehouse's lock.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Harvest budget disclosures, parse their tables, load a DuckDB warehouse.")
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="config.yaml (default: ./config.yaml)")]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", "-d", help="overrides data_dir of the config")]
+
+
+def _cfg(config: Path | None, data_dir: Path | None):
+    from flows.config import load_config
+
+    try:
+        return load_config(config, data_dir)
+    except FileNotFoundError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from e
+
+
+@app.command()
+def parse(pdf: Path, out: Annotated[Path | None, typer.Option("--out", "-o", help="write the JSON here")] = None,
+          config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Print the canonical document JSON of one PDF (no Prefect, no warehouse)."""
+    _cfg(config, data_dir)
+    from parsers.parse import parse_pdf
+
+    if not pdf.exists():
+        typer.echo(f"no such file: {pdf}", err=True)
+        raise typer.Exit(2)
+    doc = parse_pdf(pdf)
+    text = doc.to_json()
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
+        source: Annotated[list[str] | None, typer.Option("--source", "-s", help="harvest this URL or path "
+                                                          "instead of the config's sources (repeatable)")] = None,
+        workers: Annotated[int | None, typer.Option(help="parse workers (default: config)")] = None) -> None:
+    """Run the nightly flow once: harvest, parse, load; print what it did."""
+    cfg = _cfg(config, data_dir)
+    from flows.prefect_env import configure_prefect
+
+    configure_prefect(cfg)
+    from flows.nightly import RunLocked, nightly
+    from flows.report import print_report
+
+    try:
+        report = nightly(config=str(config) if config else None, data_dir=str(cfg.data_path),
+                         sources=[str(Path(s).resolve()) if "://" not in s else s for s in (source or [])],
+                         workers=workers)
+    except RunLocked as e:
+        typer.echo(f"not started: {e}", err=True)
+        raise typer.Exit(3) from e
+    except Exception as e:
+        typer.echo(f"the run failed: {type(e).__name__}: {e}", err=True)
+        raise typer.Exit(2) from e
+    print_report(report, cfg.warehouse_path)
+    raise typer.Exit(1 if report["counts"]["failed"] else 0)
+
+
+@app.command()
+def serve(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Run the nightly flow on the config's cron schedule with Prefect's own serving."""
+    cfg = _cfg(config, data_dir)
+    from flows.serve import serve_nightly
+
+    raise typer.Exit(serve_nightly(cfg, config))
+
+
+@app.command()
+def sql(query: str, fmt: Annotated[str, typer.Option("--format", "-f", help="table|csv|json|markdown")] = "table",
+        config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Run a read-only SQL query against the warehouse."""
+    cfg = _cfg(config, data_dir)
+    from warehouse.errors import WarehouseError
+    from warehouse.query import run_sql
+
+    try:
+        sys.stdout.write(run_sql(cfg.warehouse_path, query, fmt) + "\n")
+    except (WarehouseError, ValueError) as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(1) from e
+    except Exception as e:  # SQL errors from DuckDB: say them plainly
+        typer.echo(f"{type(e).__name__}: {e}", err=True)
+        raise typer.Exit(1) from e
+
+
+@app.command()
+def export(out_dir: Path, fmt: Annotated[str, typer.Option("--format", "-f", help="parquet|csv")] = "parquet",
+           config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Write every view and fact table (Parquet partitioned by year, or CSV)."""
+    cfg = _cfg(config, data_dir)
+    from warehouse.query import export as do_export
+
+    paths = do_export(cfg.warehouse_path, out_dir, fmt)
+    typer.echo(f"wrote {len(paths)} relations to {out_dir}")
+
+
+@app.command()
+def compare(year: Annotated[int, typer.Option(help="budget year")],
+            code: Annotated[str, typer.Option(help="classification code, e.g. 2080505")],
+            region: Annotated[str | None, typer.Option(help="only units whose region contains this")] = None,
+            config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Compare units for one code and year: amount, share of the unit's total, rank."""
+    cfg = _cfg(config, data_dir)
+    from rich.console import Console
+    from rich.table import Table
+
+    from warehouse.query import compare as do_compare
+
+    rows = do_compare(cfg.warehouse_path, year, code, region)
+    table = Table(title=f"{code} in {year}" + (f" ({region})" if region else ""))
+    if not rows:
+        typer.echo("no unit reports that code for that year")
+        return
+    for col in rows[0]:
+        table.add_column(str(col))
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r.values()))
+    Console().print(table)
+
+
+@app.command()
+def inspect(directory: Path, workers: Annotated[int, typer.Option(help="parallel parses")] = 1,
+            config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Corpus report: per PDF, status, tables by kind, rows, checks, seconds; and a total line."""
+    _cfg(config, data_dir)
+    from flows.inspect import inspect_dir
+
+    raise typer.Exit(inspect_dir(directory, workers))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,75 @@
+"""`budget-etl inspect DIR`: how the parser does on a folder of PDFs, one line per file.
+
+Status, tables found by kind, coded rows, identity checks passed/failed, seconds; then a
+total line. Used to measure the parser on a corpus (see README, "Measured").
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+SHORT = {"income_expenditure_summary": "收支", "revenue_summary": "收入", "expenditure_by_function": "支出",
+         "fiscal_appropriation_summary": "财拨", "gpb_expenditure_by_function": "一般", "gpb_basic_by_econ": "基本",
+         "gpb_projects": "项目", "gov_fund_expenditure": "基金", "soe_capital_expenditure": "国资",
+         "three_public": "三公", "carryover": "结转"}
+
+
+def summarise(path: str) -> dict:
+    from parsers.parse import parse_pdf
+
+    t0 = time.perf_counter()
+    doc = parse_pdf(path)
+    kinds = Counter(t.kind for t in doc.tables if not t.empty)
+    return {"file": Path(path).name, "status": doc.status, "kinds": dict(kinds),
+            "rows": sum(len(t.rows) for t in doc.tables),
+            "checks_ok": sum(c.passed for c in doc.checks), "checks": len(doc.checks),
+            "seconds": time.perf_counter() - t0, "errors": doc.errors[:2],
+            "failed_checks": [f"{c.table} {c.rule} {c.detail}" for c in doc.checks if not c.passed][:3]}
+
+
+def inspect_dir(directory: Path, workers: int = 1) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    files = sorted(str(p) for p in Path(directory).rglob("*.pdf"))
+    console = Console()
+    if not files:
+        console.print(f"no PDFs under {directory}")
+        return 1
+    results = []
+    t0 = time.perf_counter()
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("parsing", total=len(files))
+        if workers > 1:
+            with ProcessPoolExecutor(workers) as pool:
+                for r in pool.map(summarise, files):
+                    results.append(r)
+                    progress.advance(bar)
+        else:
+            for f in files:
+                results.append(summarise(f))
+                progress.advance(bar)
+    table = Table(show_lines=False)
+    for col in ("file", "status", "tables by kind", "rows", "checks", "s"):
+        table.add_column(col, justify="right" if col in ("rows", "checks", "s") else "left", overflow="fold")
+    statuses = Counter()
+    for r in results:
+        statuses[r["status"]] += 1
+        kinds = " ".join(f"{SHORT.get(k, k)}{'×' + str(n) if n > 1 else ''}" for k, n in sorted(r["kinds"].items()))
+        table.add_row(r["file"], r["status"], kinds, str(r["rows"]), f"{r['checks_ok']}/{r['checks']}",
+                      f"{r['seconds']:.1f}")
+    console.print(table)
+    ok = sum(r["checks_ok"] for r in results)
+    total = sum(r["checks"] for r in results)
+    console.print(f"total: {len(results)} files ({', '.join(f'{k} {v}' for k, v in statuses.most_common())}), "
+                  f"{sum(r['rows'] for r in results)} rows, checks {ok}/{total} passed "
+                  f"({ok / max(total, 1):.2%}), parse {sum(r['seconds'] for r in results):.1f}s "
+                  f"(wall {time.perf_counter() - t0:.1f}s)")
+    for r in results:
+        for e in r["errors"]:
+            console.print(f"[yellow]{r['file']}[/yellow]: {e}")
+    return 0

@@ -1,0 +1,136 @@
+"""The pipeline's stages as plain functions: harvest → plan → parse (cached) → load.
+
+The Prefect flows in flows/nightly.py only orchestrate these; keeping the work here makes
+each stage testable without a Prefect server, and lets `budget-etl parse` stay Prefect-free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows.config import Config, SourceConfig
+from parsers.document import PARSER_VERSION, Document
+
+
+@dataclass
+class WorkItem:
+    """One archived PDF version that still has to be parsed and/or loaded."""
+
+    sha256: str
+    path: str
+    url: str
+    source: str
+    fetched_at: datetime | None = None
+    hint: str = ""  # link text + article title: metadata fallback when the PDF does not say
+    region: list[str] = field(default_factory=list)
+    cache: str = ""  # where the parse result is cached (keyed by sha256 and parser version)
+
+
+@dataclass
+class Parsed:
+    """What a parse task hands back: where the document JSON is, not the JSON itself, so it
+    stays small across processes and as a flow parameter."""
+
+    sha256: str
+    cache: str
+    parsed_at: str
+    seconds: float
+    cached: bool
+    status: str = ""
+    error: str | None = None  # the parse itself crashed (no cache written)
+
+    def document(self, path: str) -> Document:
+        if self.error:
+            from parsers.document import Source
+
+            return Document(source=Source(file=Path(path).name, sha256=self.sha256), status="unreadable",
+                            errors=[f"{Path(path).name}: the parser crashed ({self.error})"])
+        data = json.loads(Path(self.cache).read_text(encoding="utf-8"))
+        return Document.model_validate(data["document"])
+
+
+def cache_path(cfg: Config, sha256: str) -> Path:
+    """Parse results are cached by (sha256, parser version): bumping the version re-parses."""
+    return cfg.parsed_dir / f"{sha256}.{PARSER_VERSION}.json"
+
+
+def parse_cached(path: str, sha256: str, cache_file: str) -> Parsed:
+    """Parse one PDF unless its (sha256, parser version) result is cached; write the cache atomically."""
+    from parsers.parse import parse_pdf
+
+    cache = Path(cache_file)
+    if cache.exists():
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return Parsed(sha256, cache_file, data["parsed_at"], 0.0, True, data["document"].get("status", ""))
+    t0 = time.perf_counter()
+    doc = parse_pdf(path)
+    parsed_at = datetime.now(UTC).isoformat()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"parsed_at": parsed_at, "document": doc.to_dict()}, ensure_ascii=False),
+                   encoding="utf-8")
+    os.replace(tmp, cache)
+    return Parsed(sha256, cache_file, parsed_at, time.perf_counter() - t0, False, doc.status)
+
+
+def source_regions(cfg: Config, sources: list[SourceConfig]) -> dict[str, list[str]]:
+    return {s.url: list(s.region) for s in sources}
+
+
+def plan(con, cfg: Config, sources: list[SourceConfig]) -> tuple[list[WorkItem], int]:
+    """PDFs seen by any run whose current parser version is not in the warehouse yet.
+
+    Reading the plan from the fetches manifest (not from this run's records) is what makes a
+    killed run recoverable: whatever was archived but not loaded is picked up next time.
+    Returns the work and how many archived versions are already up to date (batched, no task each).
+    """
+    regions = {s.url: list(s.region) for s in sources}
+    rows = con.execute(
+        """
+        WITH seen AS (
+            SELECT sha256, url, source, fetched_at, link_text, article_title,
+                   row_number() OVER (PARTITION BY sha256 ORDER BY fetched_at) AS n
+            FROM fetches WHERE sha256 IS NOT NULL AND outcome IN ('new', 'changed', 'unchanged')
+        )
+        SELECT s.sha256, s.url, s.source, s.fetched_at, s.link_text, s.article_title,
+               (v.doc_id IS NOT NULL) AS up_to_date
+        FROM seen s
+        LEFT JOIN document_versions v ON v.doc_id = substr(s.sha256, 1, 16) AND v.parser_version = ?
+        WHERE s.n = 1
+        ORDER BY s.fetched_at, s.url
+        """,
+        [PARSER_VERSION],
+    ).fetchall()
+    work, current = [], 0
+    for sha, url, source, fetched_at, link_text, title, up_to_date in rows:
+        if up_to_date:
+            current += 1
+            continue
+        path = cfg.raw_dir / f"{sha}.pdf"
+        if not path.exists():
+            continue  # archived elsewhere by an older layout; the next fetch re-archives it
+        hint = " ".join(x for x in (link_text, title) if x)
+        work.append(WorkItem(sha, str(path), url, source or "", fetched_at, hint, regions.get(source or "", []),
+                             str(cache_path(cfg, sha))))
+    return work, current
+
+
+def apply_hint(doc: Document, hint: str) -> None:
+    """Link text and article title fill what the PDF itself did not say (year, kind, scope)."""
+    if not hint:
+        return
+    from flows.harvest import guess_meta
+
+    guess = guess_meta(hint)
+    meta = doc.document
+    if meta.year is None and guess.get("year"):
+        meta.year = guess["year"]
+    if meta.kind is None and guess.get("kind"):
+        meta.kind = guess["kind"]
+    if meta.scope is None and guess.get("scope"):
+        meta.scope = guess["scope"]
