@@ -206,6 +206,8 @@ def iter_pages(path: Path | str, min_stream_lines: int = 3) -> Iterator[PageLayo
             try:
                 lattice.prepare_page_parse(*args, layout_kwargs={})
                 pl.grids = [_grid_from_camelot(t, "lattice") for t in lattice.extract_tables()]
+                for g in pl.grids:
+                    _split_glued_amounts(g, pl.lines)
             except Exception as e:
                 pl.error = f"page {number}: lattice extraction failed ({e})"
             areas = _stream_areas(pl, min_stream_lines)
@@ -252,6 +254,40 @@ def _text_flavor_grids(args: tuple, areas: list[str], pl: PageLayout) -> tuple[l
         if score > best[0]:
             best = (score, grids)
     return best[1], ("; ".join(errors) if errors and not best[1] else None)
+
+
+AMOUNT_WITH_DECIMALS = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d+|-?\d+\.\d+")
+
+
+def split_glued(text: str) -> tuple[str, str] | None:
+    """'5,156,059.0058,234,500.00' → ('5,156,059.00', '58,234,500.00'): two figures printed
+    without a gap, told apart because both carry the same number of decimals."""
+    if text.count(".") != 2:
+        return None
+    d = len(text.rsplit(".", 1)[1])
+    first = text.index(".") + 1 + d
+    a, b = text[:first], text[first:]
+    if AMOUNT_WITH_DECIMALS.fullmatch(a) and AMOUNT_WITH_DECIMALS.fullmatch(b):
+        return a, b
+    return None
+
+
+def _split_glued_amounts(g: Grid, lines: list[TextLine]) -> None:
+    """Two figures printed without a gap land in one cell, or the cell clips them
+    ('5,156,059.0058') while the page word still holds both: give the second figure back
+    to the empty cell on the right."""
+    for row in g.cells:
+        for c, cell in enumerate(row[:-1]):
+            t = cell.text.replace(" ", "")
+            if row[c + 1].text.strip() or not re.fullmatch(r"-?[\d,]+\.[\d,.]+", t):
+                continue
+            pair = split_glued(t)
+            if pair is None and re.fullmatch(r"-?[\d,]+\.\d{3,}", t):
+                ym = (cell.y0 + cell.y1) / 2
+                words = [w[2] for ln in lines if ln.y0 - 2 <= ym <= ln.y1 + 2 for w in ln.words]
+                pair = next((split_glued(w) for w in words if w.startswith(t) and split_glued(w)), None)
+            if pair:
+                cell.text, row[c + 1].text = pair
 
 
 def _dominant_decimals(lines: list[TextLine]) -> int | None:

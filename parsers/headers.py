@@ -168,11 +168,11 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     stats = [_content(body, c) for c in range(n)]
 
     for c in range(n):
-        if roles["lei"].match(leaf[c]) and cols.lei is None:
+        if roles["lei"].search(leaf[c]) and cols.lei is None:
             cols.lei = c
-        elif roles["kuan"].match(leaf[c]) and cols.kuan is None:
+        elif roles["kuan"].search(leaf[c]) and cols.kuan is None:
             cols.kuan = c
-        elif roles["xiang"].match(leaf[c]) and cols.xiang is None and cols.lei is not None:
+        elif roles["xiang"].search(leaf[c]) and cols.xiang is None and cols.lei is not None:
             cols.xiang = c
     if cols.lei is not None and cols.kuan is None:
         cols.lei = cols.xiang = None  # a lone 类 is not a split code

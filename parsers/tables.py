@@ -55,8 +55,6 @@ class _Raw:
     project: str | None = None
     y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
     part: int = 0
-    before: list[tuple[float, str]] = field(default_factory=list)
-    after: list[tuple[float, str]] = field(default_factory=list)
 
 
 def build_table(loc: Located, ctx: Context) -> Table:
@@ -156,7 +154,7 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
     cols: Columns | None = None
     codes = SparseCodes()
     raws: list[_Raw] = []
-    fragments: list[tuple[int, float, str]] = []  # (part, y, text) of names wrapped onto rows of their own
+    fragments: list[tuple[int, float, str, str]] = []  # (part, y, field, text): names wrapped onto rows of their own
     cur_unit: str | None = None
     total_rx = templates()["_total_rows"]
     block_cols: dict[int, Columns] = {}
@@ -203,8 +201,12 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 continue
             y = _row_y(part, r)
             if code is None and not values:
-                if label and not is_body_row(texts):
-                    fragments.append((pi, y, label))
+                if (label or project) and not is_body_row(texts):
+                    piece = clean(name) or unit_cell or clean(rest_text)
+                    if piece:
+                        fragments.append((pi, y, "name", piece))
+                    if project:
+                        fragments.append((pi, y, "project", project))
                 continue
             if group_key and "total" in values:
                 values[group_key] = values["total"]
@@ -335,7 +337,7 @@ def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
     leftover = ""
     if not name:
         for c, x in enumerate(texts):
-            if c not in cols.measures and clean(x) and parse_amount(x) is None:
+            if c not in cols.measures and c != cols.project and clean(x) and parse_amount(x) is None:
                 leftover = clean(x)
                 break
     return code, clean(name), leftover
@@ -400,20 +402,23 @@ def _row_y(part: Grid, r: int) -> float:
     return (cell.y0 + cell.y1) / 2
 
 
-def _attach_fragments(raws: list[_Raw], fragments: list[tuple[int, float, str]]) -> None:
-    """A name wrapped over lines comes back as rows holding only a piece of the name: each
-    piece joins the nearest data row on the page, before its name when printed above it."""
-    for pi, y, text in fragments:
+def _attach_fragments(raws: list[_Raw], fragments: list[tuple[int, float, str, str]]) -> None:
+    """A name wrapped over lines comes back as rows holding only a piece of the name (or of
+    the project name): each piece joins the nearest data row on the page, before its text
+    when printed above it."""
+    pieces: dict[tuple[int, str], list[tuple[float, str]]] = {}
+    for pi, y, fld, text in fragments:
         near = [r for r in raws if r.part == pi]
-        if not near:
-            continue
-        row = min(near, key=lambda r: (abs(r.y - y), r.y < y))
-        (row.before if y > row.y else row.after).append((y, text))
+        if near:
+            row = min(near, key=lambda r: (abs(r.y - y), r.y < y))
+            pieces.setdefault((id(row), fld), []).append((y, text))
     for r in raws:
-        if r.before or r.after:
-            before = "".join(t for _, t in sorted(r.before, key=lambda x: -x[0]))
-            after = "".join(t for _, t in sorted(r.after, key=lambda x: -x[0]))
-            r.name = before + r.name + after
+        for fld in ("name", "project"):
+            got = pieces.get((id(r), fld))
+            if got:
+                before = "".join(t for y, t in sorted(got, key=lambda x: -x[0]) if y > r.y)
+                after = "".join(t for y, t in sorted(got, key=lambda x: -x[0]) if y <= r.y)
+                setattr(r, fld, before + (getattr(r, fld) or "") + after)
 
 
 def _scheme(code: str | None, loc: Located) -> str | None:
@@ -521,8 +526,12 @@ def _side(header: str, index: int) -> str:
 
 
 def _block_measure(part: Grid, h: int, c: int, ctx: Context) -> str:
+    """The measure of an amount column of a summary block: its leaf header, else the whole
+    header read as one label (一般公共 / 预算 stacked over two lines)."""
     path = header_paths(part, h)[c]
     key = measure_key(path[-1:], ctx.year, ctx.kind) if path else None
+    if key is None and len(path) > 1:
+        key = measure_key(["".join(path)], ctx.year, ctx.kind)
     return key if key and key not in ("basic", "project") else "total"
 
 
