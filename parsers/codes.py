@@ -54,7 +54,7 @@ def split_code_prefix(text: str) -> tuple[str | None, str]:
     if len(code) not in (3, 5, 7):
         return None, text
     rest = text[m.end():].strip()
-    if rest and rest[0].isdigit():  # an amount, not a name: '201 1,234.00' is not a code row here
+    if rest and (rest[0].isdigit() or rest[0] in ".,"):  # an amount ('274.683056'), not a code and a name
         return None, text
     return code, rest
 

@@ -44,6 +44,7 @@ class Row(BaseModel):
     code_source: Literal["printed", "inferred", "name"] | None = None
     unit: str | None = None  # subordinate unit when a table lists several units (深圳 预算单位 column)
     project: str | None = None  # project name in 项目支出 tables
+    alt_code: str | None = None  # a second classification printed on the row (政府经济分类 50101 …)
 
 
 class Item(BaseModel):

@@ -81,6 +81,7 @@ class Columns:
     kuan: int | None = None
     xiang: int | None = None
     code: int | None = None
+    alt_code: int | None = None  # a second classification printed on the same row
     name: int | None = None
     unit: int | None = None
     project: int | None = None
@@ -158,8 +159,11 @@ def _is_prior(label: str, doc_year: int | None) -> bool:
     return False
 
 
+SCHEME_DIGIT = {"function": "2", "econ_dept": "3", "econ_gov": "5"}
+
+
 def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] | None,
-                 doc_year: int | None, doc_kind: str | None = None) -> None:
+                 doc_year: int | None, doc_kind: str | None = None, scheme: str | None = None) -> None:
     """Decide code/name/measure columns from header labels, then from the body's content."""
     roles = templates()["_roles"]
     n = cols.n
@@ -178,15 +182,21 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         cols.lei = cols.xiang = None  # a lone 类 is not a split code
     taken = {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
 
-    # content first for codes: a column of codes is a code column whatever its header says
-    for c in range(n):
-        if c in taken:
-            continue
-        st = stats[c]
-        if st["n"] and st["codes"] >= 1 and st["codes"] + st["part"] >= 0.6 * st["n"] and cols.code is None \
-                and not cols.split_codes:
-            cols.code = c
-            taken.add(c)
+    # content first for codes: a column of codes is a code column whatever its header says.
+    # Two code columns (政府经济分类 | 部门经济分类): the one of the table's scheme wins, the
+    # other is kept as the row's alternative code.
+    if not cols.split_codes:
+        coded = [c for c in range(n) if c not in taken and stats[c]["n"]
+                 and (stats[c]["codes"] >= 1 and stats[c]["codes"] + stats[c]["part"] >= 0.6 * stats[c]["n"]
+                      or stats[c]["prefixed"] >= 0.6 * stats[c]["n"])]
+        if coded:
+            digit = SCHEME_DIGIT.get(scheme or "")
+            preferred = [c for c in coded if stats[c]["first"] == digit]
+            cols.code = (preferred or coded)[0] if len(coded) == 1 or preferred else coded[-1]
+            cols.alt_code = next((c for c in coded if c != cols.code), None)
+            if stats[cols.code]["prefixed"] >= 0.6 * stats[cols.code]["n"]:
+                cols.name = cols.code  # '2040602-一般行政管理事务': code and name in one cell
+            taken |= set(coded)
     if cols.code is None and not cols.split_codes:
         for c in range(n):
             if c not in taken and roles["code"].search(joined[c]) and not roles["name"].search(leaf[c]) \
@@ -269,7 +279,8 @@ def _drop_shared_group(cols: Columns, amount_cols: list[int]) -> None:
 
 
 def _content(body: list[list[str]], c: int) -> dict[str, int]:
-    n = codes = amounts = text = lei = part = 0
+    n = codes = amounts = text = lei = part = prefixed = 0
+    firsts: dict[str, int] = {}
     for row in body:
         if c >= len(row):
             continue
@@ -279,6 +290,12 @@ def _content(body: list[list[str]], c: int) -> dict[str, int]:
         n += 1
         if is_code(t):
             codes += 1
+            firsts[t[0]] = firsts.get(t[0], 0) + 1
+        else:
+            code, rest = split_code_prefix(t)
+            if code and rest:
+                prefixed += 1
+                firsts[code[0]] = firsts.get(code[0], 0) + 1
         if re.fullmatch(r"[1235]\d{2}", t):
             lei += 1
         if re.fullmatch(r"\d{1,2}", t):
@@ -287,4 +304,6 @@ def _content(body: list[list[str]], c: int) -> dict[str, int]:
             amounts += 1
         elif re.search(r"[\u4e00-\u9fff]", t):
             text += 1
-    return {"n": n, "codes": codes, "amounts": amounts, "text": text, "lei": lei, "part": part}
+    first = max(firsts, key=lambda d: firsts[d]) if firsts else ""
+    return {"n": n, "codes": codes, "amounts": amounts, "text": text, "lei": lei, "part": part,
+            "prefixed": prefixed, "first": first}

@@ -150,9 +150,10 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
         for g in grids:
             zone = pl.lines_between(upper, g.bbox[3] - 1)
             upper = g.bbox[1]
-            if g.flavor != "lattice":
-                zone = zone + _trim_title_rows(g)
             hit = _title_in(zone)
+            if not hit:  # the title printed inside the table's frame (or swallowed by a text flavor)
+                zone = zone + _trim_title_rows(g)
+                hit = _title_in(zone)
             money = None
             for ln in zone:
                 money = find_money_unit(ln.text) or money
@@ -209,7 +210,8 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
 
 
 def _trim_title_rows(g: Grid) -> list[TextLine]:
-    """Text-based flavors swallow the title and 单位 lines into the table: take them back out."""
+    """Title, 表N and 单位 lines printed inside the table's frame (Beijing 预算01表), or swallowed
+    by a text flavor: take them back out of the grid and hand them to the title search."""
     cut = 0
     for r in range(min(6, g.n_rows)):
         text = " ".join(t for t in g.row_texts(r) if t.strip())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from parsers.amounts import AMOUNT_TOKEN, decimals_of, parse_amount, to_yuan
@@ -53,6 +53,7 @@ class _Raw:
     page: int
     unit: str | None = None
     project: str | None = None
+    alt_code: str | None = None
     y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
     part: int = 0
 
@@ -94,7 +95,8 @@ def _printed_decimals(loc: Located) -> int | None:
 
 # ---------------------------------------------------------------- coded tables
 
-def _columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context) -> tuple[Columns, int]:
+def _columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context,
+                 prev_part: Grid | None = None) -> tuple[Columns, int]:
     h = header_rows(part)
     body = [part.row_texts(r) for r in range(h, part.n_rows)]
     measures = loc.rule.get("measures")
@@ -104,14 +106,14 @@ def _columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context) -
             return prev, h
         if not any(cols.labels) and part.flavor != "lattice":
             cols.labels = _labels_from_lines(part, loc.zones.get(id(part), []))
-        assign_roles(cols, body, measures, ctx.year, ctx.kind)
+        assign_roles(cols, body, measures, ctx.year, ctx.kind, loc.rule.get("scheme"))
         return cols, h
     if prev is not None:
         if part.n_cols == prev.n:
             return prev, h
-        return _remap(prev, loc.parts[0], part, body, measures, ctx), h
+        return _remap(prev, prev_part or loc.parts[0], part, body, loc, ctx), h
     cols = Columns(n=part.n_cols, labels=_labels_from_lines(part, loc.zones.get(id(part), [])))
-    assign_roles(cols, body, measures, ctx.year, ctx.kind)
+    assign_roles(cols, body, measures, ctx.year, ctx.kind, loc.rule.get("scheme"))
     return cols, h
 
 
@@ -136,17 +138,18 @@ def _labels_from_lines(part: Grid, lines: list[TextLine]) -> list[list[str]]:
     return labels
 
 
-def _remap(prev: Columns, first: Grid, part: Grid, body, measures, ctx: Context) -> Columns:
-    """A continuation grid with a different column count: carry roles over by x position."""
+def _remap(prev: Columns, before: Grid, part: Grid, body, loc: Located, ctx: Context) -> Columns:
+    """A continuation grid with a different column count: carry roles over by x position
+    from the grid before it (whose columns `prev` describes)."""
     cols = Columns(n=part.n_cols, labels=[[] for _ in range(part.n_cols)])
-    ref = first.cells[-1] if first.cells else []
+    ref = before.cells[-1] if before.cells else []
     for c, cell in enumerate(part.cells[0] if part.cells else []):
         mid = (cell.x0 + cell.x1) / 2
         for k, rc in enumerate(ref):
             if rc.x0 - 2 <= mid <= rc.x1 + 2 and k < len(prev.labels):
                 cols.labels[c] = list(prev.labels[k])
                 break
-    assign_roles(cols, body, measures, ctx.year, ctx.kind)
+    assign_roles(cols, body, loc.rule.get("measures"), ctx.year, ctx.kind, loc.rule.get("scheme"))
     return cols
 
 
@@ -157,7 +160,7 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
     fragments: list[tuple[int, float, str, str]] = []  # (part, y, field, text): names wrapped onto rows of their own
     cur_unit: str | None = None
     total_rx = templates()["_total_rows"]
-    block_cols: dict[int, Columns] = {}
+    block_cols: dict[int, tuple[Columns, Grid]] = {}
     segments = []
     split: list[int] | None = None
     groups: list[str | None] = []
@@ -167,8 +170,9 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
         segments += [(bi, block, groups[bi] if len(blocks) > 1 and bi < len(groups) else None)
                      for bi, block in enumerate(blocks)]
     for pi, (bi, part, group_key) in enumerate(segments):
-        cols, h = _columns_for(part, block_cols.get(bi), loc, ctx)
-        block_cols[bi] = cols
+        prev_cols, prev_part = block_cols.get(bi, (None, None))
+        cols, h = _columns_for(part, prev_cols, loc, ctx, prev_part)
+        block_cols[bi] = (cols, part)
         if group_key:  # 人员经费 | 公用经费 blocks: the block's amount is that measure
             cols.measures = {c: ("total" if k in ("total", group_key) else k) for c, k in cols.measures.items()}
         for label_col, key in cols.measures.items():
@@ -211,7 +215,7 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
             if group_key and "total" in values:
                 values[group_key] = values["total"]
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
-                             project=project, y=y, part=pi))
+                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols)))
     _attach_fragments(raws, fragments)
     has_codes = any(r.code for r in raws)
     for raw in raws:
@@ -223,7 +227,7 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
         row = Row(code=raw.code, level=level_of(raw.code), name=raw.name, page=raw.page,
                   values={k: float(to_yuan(v, loc.money_unit)) for k, v in raw.values.items()},
                   scheme=_scheme(raw.code, loc), unit=raw.unit, project=raw.project,
-                  code_source="printed" if raw.code else None)
+                  code_source="printed" if raw.code else None, alt_code=raw.alt_code)
         t.rows.append(row)
     if not has_codes:
         _codes_from_names(t, loc)
@@ -276,6 +280,13 @@ def _side_by_side(part: Grid, prev: list[int] | None,
             for a, b in zip(starts, ends, strict=False)], starts, groups
 
 
+def _alt_code(texts: list[str], cols: Columns) -> str | None:
+    raw = _cell(texts, cols.alt_code)
+    if not raw:
+        return None
+    return raw if is_code(raw) else split_code_prefix(raw)[0]
+
+
 def _cell(texts: list[str], c: int | None) -> str | None:
     if c is None or c >= len(texts):
         return None
@@ -320,6 +331,8 @@ def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
     elif cols.code is not None:
         raw = _cell(texts, cols.code) or ""
         c, rest = split_code_prefix(raw)
+        if cols.name == cols.code:
+            name = rest if c else raw
         if part_level and re.fullmatch(r"\d{1,2}", clean(raw)):
             code = codes.part(raw, part_level)
         elif c:
