@@ -65,7 +65,7 @@ def classify_title(text: str) -> dict | None:
     if re.search(r"说明|详见|附后|反映|^关于|见附|情况$", s) or re.search(r"(公开|部门|单位)?(预算|决算)?报?表$", s) \
             and not re.search(r"(收支|收入|支出|三公|经费|基金|结转|采购|绩效|分类|服务)[^，。；]*表", s):
         return None
-    if re.search(r"[，。；]", s):
+    if re.search(r"[，。；《》]", s):  # punctuation of prose, or a table cited by name
         return None
     for rule in templates()["kinds"]:
         if re.search(rule["title"], s) and not (rule.get("not") and re.search(rule["not"], s)):
@@ -143,17 +143,23 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
     out: list[Located] = []
     notes: list[str] = []
     last_unit_money: str | None = None
+    carried: list[TextLine] = []  # lines under the last table of the page before
     for pl in pages:
         grids = sorted(pl.grids, key=lambda g: -g.bbox[3])
         upper = pl.height + 1
         used_titles: set[int] = set()
-        for g in grids:
+        for i, g in enumerate(grids):
             zone = pl.lines_between(upper, g.bbox[3] - 1)
             upper = g.bbox[1]
             hit = _title_in(zone)
             if not hit:  # the title printed inside the table's frame (or swallowed by a text flavor)
                 zone = zone + _trim_title_rows(g)
                 hit = _title_in(zone)
+            if not hit and i == 0 and carried and header_rows(g):
+                hit = _title_in(carried)  # a title left at the foot of the page before its table
+                zone = carried + zone
+                if hit:  # it was taken for an empty table there: it is this one
+                    out[:] = [t for t in out if t.parts or t.title_line is not hit[2]]
             money = None
             for ln in zone:
                 money = find_money_unit(ln.text) or money
@@ -181,6 +187,7 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
                 continue
             notes.append(f"page {pl.number}: a {g.n_rows}x{g.n_cols} {g.flavor} table with no recognisable title")
         # titles with no grid under them: empty tables (or tables camelot could not see)
+        carried = pl.lines_between(upper, -1) if pl.lines else []
         titled_here = {normalise_title(t.title) for t in out if pl.number in t.pages}
         gridless = []
         for ln in pl.lines:
@@ -228,11 +235,20 @@ def _trim_title_rows(g: Grid) -> list[TextLine]:
     return lines
 
 
+HEADER_WORDS = re.compile(r"^(项目|金额|合计|总计|科目|编码|代码|名称|预算数|决算数|单位|类|款|项|功能分类|经济分类|收入|支出)")
+
+
 def _continues(prev: Located, g: Grid) -> bool:
-    first = prev.parts[0]
-    if _same_header(first, g):
+    """A grid with no title above it carries on the table before it: same header repeated,
+    or no header at all and columns that line up (summary pages may hold labels only)."""
+    if _same_header(prev.parts[0], g):
         return True
-    return header_rows(g) == 0 and _aligned(prev.parts[-1], g)
+    if not _aligned(prev.parts[-1], g):
+        return False
+    if header_rows(g) == 0:
+        return True
+    first = [clean(t) for t in g.row_texts(0)] if g.n_rows else []
+    return not any(HEADER_WORDS.match(t) for t in first if t) and not is_column_number_row(first)
 
 
 def _first_row_unit(g: Grid) -> str | None:
