@@ -75,21 +75,30 @@ def _groups(t: Table) -> dict[str | None, list]:
     return g
 
 
+def _by_code(rows: list) -> dict[str, tuple[object, dict[str, float], int]]:
+    """code → (first row, values summed over its rows, rows): a code printed on several rows
+    (split by a second classification, 50101/50501 under 30101) counts once, summed."""
+    out: dict[str, tuple[object, dict[str, float], int]] = {}
+    for r in rows:
+        first, sums, n = out.get(r.code, (r, {}, 0))
+        for k, v in r.values.items():
+            sums[k] = sums.get(k, 0.0) + v
+        out[r.code] = (first, sums, n + 1)
+    return out
+
+
 def _parents(out: list[Check], t: Table) -> None:
     for rows in _groups(t).values():
-        by_code = {}
-        for r in rows:
-            by_code.setdefault(r.code, r)
-        for code, parent in by_code.items():
-            kids = [r for c, r in by_code.items() if len(c) == len(code) + 2 and c.startswith(code)]
+        by_code = _by_code(rows)
+        for code, (parent, values, _) in by_code.items():
+            kids = [(v, n) for c, (_, v, n) in by_code.items() if len(c) == len(code) + 2 and c.startswith(code)]
             if not kids:
                 continue
             for key in t.columns:
-                if key not in parent.values or key.endswith("pct"):
+                if key not in values or key.endswith("pct"):
                     continue
-                _check(out, "parent = sum of children", t, parent.values[key],
-                       sum(k.values.get(key, 0.0) for k in kids), len(kids),
-                       f"{code} {parent.name} [{key}]", parent.page)
+                _check(out, "parent = sum of children", t, values[key], sum(v.get(key, 0.0) for v, _ in kids),
+                       sum(n for _, n in kids), f"{code} {parent.name} [{key}]", parent.page)
 
 
 def _table_total(out: list[Check], t: Table) -> None:
@@ -97,17 +106,14 @@ def _table_total(out: list[Check], t: Table) -> None:
     if len(groups) != 1 or not t.total:
         return
     (rows,) = groups.values()
-    tops = {}
-    for r in rows:
-        if len(r.code) == 3:
-            tops.setdefault(r.code, r)
+    tops = {c: (v, n) for c, (_, v, n) in _by_code(rows).items() if len(c) == 3}
     if not tops:
         return
     for key, total in t.total.items():
         if key not in t.columns or key.endswith("pct"):
             continue
-        _check(out, "table total = sum of 类 rows", t, total, sum(r.values.get(key, 0.0) for r in tops.values()),
-               len(tops), f"合计 [{key}]", t.pages[0])
+        _check(out, "table total = sum of 类 rows", t, total, sum(v.get(key, 0.0) for v, _ in tops.values()),
+               sum(n for _, n in tops.values()), f"合计 [{key}]", t.pages[0])
 
 
 def _three_public(out: list[Check], doc: Document) -> None:

@@ -25,9 +25,7 @@ from parsers.amounts import AMOUNT_TOKEN, MONEY_UNIT
 
 log = logging.getLogger(__name__)
 
-TABLE_LINE = re.compile(
-    r"^\s*(?:\d{3}(?:\s?\d{2}){0,2}\s*\S|[一二三四五六七八九十]+、|\d+[.．、])|" + AMOUNT_TOKEN.pattern + r".*\s" + AMOUNT_TOKEN.pattern
-)
+PROSE = re.compile(r"[，。；：:（]|万元|亿元|\d\s*元")  # a figure inside a sentence, not in a table cell
 
 
 @dataclass
@@ -62,6 +60,32 @@ class Grid:
     flavor: str
     bbox: tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), PDF space
     cells: list[list[Cell]]
+    lines: list[TextLine] = field(default_factory=list, repr=False)  # the page's text, for re-gridding
+
+    def regrid(self, columns: list[tuple[float, float]]) -> Grid:
+        """This grid's rows cut into the given columns, from the page's words.
+
+        A text flavor guesses columns page by page; a continuation page read with other
+        column edges than the page before is cut again with that page's edges.
+        """
+        rows = []
+        for row in self.cells:
+            y0, y1 = row[0].y0, row[0].y1
+            words: dict[int, list[tuple[float, str]]] = {}
+            for ln in self.lines:
+                if not y0 - 0.5 <= (ln.y0 + ln.y1) / 2 <= y1 + 0.5:
+                    continue
+                for w in ln.words:
+                    xm = (w[0] + w[1]) / 2
+                    if not self.bbox[0] - 5 <= xm <= self.bbox[2] + 5:
+                        continue
+                    k = min(range(len(columns)), key=lambda i: 0 if columns[i][0] <= xm <= columns[i][1]
+                            else min(abs(xm - columns[i][0]), abs(xm - columns[i][1])))
+                    words.setdefault(k, []).append((w[0], w[2]))
+            rows.append([Cell(" ".join(t for _, t in sorted(words.get(k, []))), a, y0, b, y1,
+                              x_text=min((x for x, _ in words.get(k, [])), default=None))
+                         for k, (a, b) in enumerate(columns)])
+        return Grid(self.page, self.flavor, self.bbox, rows, self.lines)
 
     @property
     def n_rows(self) -> int:
@@ -156,7 +180,8 @@ def _column_number_row(lines: list[TextLine]) -> tuple[float, list[float]] | Non
 
 
 def _is_table_line(ln: TextLine) -> bool:
-    return bool(TABLE_LINE.search(ln.text) and AMOUNT_TOKEN.search(ln.text))
+    """A line holding a figure the way table cells do: no sentence around it."""
+    return bool(AMOUNT_TOKEN.search(ln.text)) and not PROSE.search(ln.text)
 
 
 def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:
@@ -243,9 +268,12 @@ def _text_flavor_grids(args: tuple, areas: list[str], pl: PageLayout) -> tuple[l
             parser.prepare_page_parse(*args, layout_kwargs={})
             grids = []
             for t in parser.extract_tables():
+                if any(_same_area(t._bbox, g.bbox) for g in grids):
+                    continue  # stream sometimes returns one table twice
                 g = _grid_from_camelot(t, name)
                 g.cells = [[_unruled(c) for c in row] for row in g.cells]
                 _text_positions(g, pl.lines)
+                g.lines = pl.lines
                 grids.append(g)
         except Exception as e:  # one flavor failing must not lose the page
             errors.append(f"{name} extraction failed ({e})")
@@ -288,6 +316,13 @@ def _split_glued_amounts(g: Grid, lines: list[TextLine]) -> None:
                 pair = next((split_glued(w) for w in words if w.startswith(t) and split_glued(w)), None)
             if pair:
                 cell.text, row[c + 1].text = pair
+
+
+def _same_area(a, b) -> bool:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return small > 0 and ix * iy >= 0.8 * small
 
 
 def _dominant_decimals(lines: list[TextLine]) -> int | None:

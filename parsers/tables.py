@@ -97,6 +97,9 @@ def _printed_decimals(loc: Located) -> int | None:
 
 def _columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context,
                  prev_part: Grid | None = None) -> tuple[Columns, int]:
+    if prev is not None and part.n_cols != prev.n and part.flavor != "lattice" and part.lines \
+            and prev_part is not None and prev_part.cells:
+        return prev, -1  # a text flavor cut this page otherwise: the caller re-cuts it like the page before
     h = header_rows(part)
     body = [part.row_texts(r) for r in range(h, part.n_rows)]
     measures = loc.rule.get("measures")
@@ -172,6 +175,9 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
     for pi, (bi, part, group_key) in enumerate(segments):
         prev_cols, prev_part = block_cols.get(bi, (None, None))
         cols, h = _columns_for(part, prev_cols, loc, ctx, prev_part)
+        if h == -1:
+            part = part.regrid([(c.x0, c.x1) for c in prev_part.cells[-1]])
+            h = header_rows(part)
         block_cols[bi] = (cols, part)
         if group_key:  # 人员经费 | 公用经费 blocks: the block's amount is that measure
             cols.measures = {c: ("total" if k in ("total", group_key) else k) for c, k in cols.measures.items()}
