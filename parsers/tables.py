@@ -170,8 +170,11 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
     for part in loc.parts:
         blocks, split, found = _side_by_side(part, split, ctx)
         groups = found if any(found) else groups
-        segments += [(bi, block, groups[bi] if len(blocks) > 1 and bi < len(groups) else None)
-                     for bi, block in enumerate(blocks)]
+        for bi, block in enumerate(blocks):
+            group = groups[bi] if bi < len(groups) else None
+            if len(blocks) > 1 and group is None and loc.rule.get("scheme") == "econ_dept":
+                group = "by_class"  # unlabelled 人员 | 公用 blocks: the 类 of each code says which
+            segments.append((bi, block, group if len(blocks) > 1 else None))
     for pi, (bi, part, group_key) in enumerate(segments):
         prev_cols, prev_part = block_cols.get(bi, (None, None))
         cols, h = _columns_for(part, prev_cols, loc, ctx, prev_part)
@@ -184,7 +187,8 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
         for label_col, key in cols.measures.items():
             t.columns.setdefault(key, cols.label(label_col))
         if group_key:
-            t.columns.setdefault(group_key, group_key)
+            for k in (("personnel", "public") if group_key == "by_class" else (group_key,)):
+                t.columns.setdefault(k, k)
         part_levels = _part_levels(part, cols.code, h)
         for r in range(h, part.n_rows):
             texts = part.row_texts(r)
@@ -196,8 +200,9 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
             project = _cell(texts, cols.project)
             label = clean(name) or unit_cell or clean(rest_text)
             if code is None and group_key and re.fullmatch(r".{0,8}(合计|总计)", label or ""):
-                if "total" in values:  # 人员经费合计 / 公用经费合计 of a block
-                    _merge_total(t, {group_key: values["total"]}, loc.money_unit)
+                key = _split_key(group_key, label)
+                if "total" in values and key:  # 人员经费合计 / 公用经费合计 of a block
+                    _merge_total(t, {key: values["total"]}, loc.money_unit)
                 continue
             if code is None and (total_rx.match(label or "") or (not label and values and not raws)):
                 _merge_total(t, values, loc.money_unit)  # a 合计 line, or a totals-only table's one row
@@ -218,8 +223,9 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
                     if project:
                         fragments.append((pi, y, "project", project))
                 continue
-            if group_key and "total" in values:
-                values[group_key] = values["total"]
+            key = _split_key(group_key, code or "")
+            if key and "total" in values:
+                values[key] = values["total"]
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
                              project=project, y=y, part=pi, alt_code=_alt_code(texts, cols)))
     _attach_fragments(raws, fragments)
@@ -284,6 +290,18 @@ def _side_by_side(part: Grid, prev: list[int] | None,
                 row[b] = dataclasses.replace(row[b], text=label)
     return [Grid(page=part.page, flavor=part.flavor, bbox=part.bbox, cells=[row[a:b] for row in cells])
             for a, b in zip(starts, ends, strict=False)], starts, groups
+
+
+def _split_key(group_key: str | None, code_or_label: str) -> str | None:
+    """personnel or public for a row of a 人员 | 公用 block: the block's header, else the
+    economic class (301 工资福利, 303 对个人和家庭的补助 are 人员经费; the rest 公用经费)."""
+    if group_key != "by_class":
+        return group_key
+    if re.match(r"30[13]", code_or_label) or code_or_label.startswith("人员"):
+        return "personnel"
+    if re.match(r"3\d\d", code_or_label) or code_or_label.startswith("公用"):
+        return "public"
+    return None
 
 
 def _alt_code(texts: list[str], cols: Columns) -> str | None:
