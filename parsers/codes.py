@@ -165,3 +165,50 @@ def class_names() -> dict[str, str]:
                       ("医疗卫生支出", "210"), ("城乡社区事务支出", "212")):
         names.setdefault(old, code)
     return names
+
+
+LENGTH = {1: 3, 2: 5, 3: 7}
+SCHEME_FIRST = {"function": "2", "econ_dept": "3", "econ_gov": "5"}
+
+
+def match_codes_by_name(tables: list) -> int:
+    """Rows printed without a code get one where their name is unambiguous.
+
+    Candidates come from the rows of the same report that do print codes, then from the
+    reference lists; they are narrowed by the table's scheme, the row's level (from
+    indentation) and the code matched for the row's parent, so 行政运行 under 20101 is
+    2010101 and not one of the forty other 行政运行. Returns how many rows got a code.
+    """
+    index: dict[str, set[str]] = {}
+    for t in tables:
+        for r in t.rows:
+            if r.code and r.code_source == "printed":
+                index.setdefault(norm_name(r.name), set()).add(r.code)
+    for names in reference_names().values():
+        for code, name in names.items():
+            index.setdefault(norm_name(name), set()).add(code)
+    for name, code in class_names().items():
+        index.setdefault(name, set()).add(code)
+    matched = 0
+    for t in tables:
+        parents: dict[int, str | None] = {}
+        for r in t.rows:
+            if r.code:
+                parents[level_of(r.code) or 0] = r.code
+                continue
+            cands = {c for c in index.get(norm_name(r.name), set())
+                     if not r.scheme or c[0] == SCHEME_FIRST.get(r.scheme, c[0])}
+            if r.level:
+                cands = {c for c in cands if len(c) == LENGTH[r.level]}
+                parent = parents.get(r.level - 1)
+                if parent:
+                    cands = {c for c in cands if c.startswith(parent)}
+            if len(cands) == 1:
+                (code,) = cands
+                r.code, r.level, r.code_source = code, level_of(code), "name"
+                matched += 1
+            if r.level:
+                parents[r.level] = r.code
+                for deeper in range(r.level + 1, 4):
+                    parents.pop(deeper, None)
+    return matched

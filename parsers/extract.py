@@ -62,6 +62,16 @@ class Grid:
     cells: list[list[Cell]]
     lines: list[TextLine] = field(default_factory=list, repr=False)  # the page's text, for re-gridding
 
+    def indent(self, r: int, c: int) -> float | None:
+        """How far the text of a cell starts from the cell's left edge (hierarchy by indentation)."""
+        cell = self.cells[r][c]
+        if cell.x_text is not None:
+            return cell.x_text - cell.x0
+        ym = (cell.y0 + cell.y1) / 2
+        xs = [w[0] for ln in self.lines if ln.y0 - 1 <= ym <= ln.y1 + 1 or cell.y0 <= (ln.y0 + ln.y1) / 2 <= cell.y1
+              for w in ln.words if cell.x0 - 1 <= w[0] < cell.x1 and w[2].strip()]
+        return min(xs) - cell.x0 if xs else None
+
     def regrid(self, columns: list[tuple[float, float]]) -> Grid:
         """This grid's rows cut into the given columns, from the page's words.
 
@@ -233,6 +243,7 @@ def iter_pages(path: Path | str, min_stream_lines: int = 3) -> Iterator[PageLayo
                 pl.grids = [_grid_from_camelot(t, "lattice") for t in lattice.extract_tables()]
                 for g in pl.grids:
                     _split_glued_amounts(g, pl.lines)
+                    g.lines = pl.lines
             except Exception as e:
                 pl.error = f"page {number}: lattice extraction failed ({e})"
             areas = _stream_areas(pl, min_stream_lines)

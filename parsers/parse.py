@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from parsers.checks import run_checks
+from parsers.codes import match_codes_by_name
 from parsers.document import Document, DocumentMeta, Source, Table
 from parsers.extract import iter_pages
 from parsers.locate import locate
@@ -71,6 +72,7 @@ def _parse(path: Path) -> Document:
             doc.errors.append(f"{path.name}: page {loc.pages[0]}: table '{loc.title}' could not be read "
                               f"({type(e).__name__}: {e})")
 
+    match_codes_by_name(doc.tables)
     ok, reason = is_budget_document(text.pages)
     if not ok and not any(t.rows or t.items for t in doc.tables):
         doc.status = "not_a_budget"

@@ -54,6 +54,7 @@ class _Raw:
     unit: str | None = None
     project: str | None = None
     alt_code: str | None = None
+    indent: float | None = None  # where the name starts in its cell: the level when no code is printed
     y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
     part: int = 0
 
@@ -226,8 +227,9 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
             key = _split_key(group_key, code or "")
             if key and "total" in values:
                 values[key] = values["total"]
+            indent = part.indent(r, cols.name) if code is None and cols.name is not None else None
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
-                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols)))
+                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent))
     _attach_fragments(raws, fragments)
     has_codes = any(r.code for r in raws)
     for raw in raws:
@@ -242,7 +244,7 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
                   code_source="printed" if raw.code else None, alt_code=raw.alt_code)
         t.rows.append(row)
     if not has_codes:
-        _codes_from_names(t, loc)
+        _levels_from_indent(t, raws)
     if "total" not in t.total and "personnel" in t.total and "public" in t.total:
         t.total["total"] = round(t.total["personnel"] + t.total["public"], 2)
     _fill_zero_measures(t)
@@ -470,13 +472,19 @@ def _fill_zero_measures(t: Table) -> None:
             row.values.setdefault(k, 0.0)
 
 
-def _codes_from_names(t: Table, loc: Located) -> None:
-    """Tables printed without codes: match 类 names to codes where the name is unambiguous."""
-    names = class_names()
-    for row in t.rows:
-        code = names.get(norm_name(row.name))
-        if code:
-            row.code, row.level, row.code_source, row.scheme = code, 1, "name", "function"
+def _levels_from_indent(t: Table, raws: list[_Raw]) -> None:
+    """A table printed without codes shows its hierarchy by indentation (杭州): the distinct
+    indents, left to right, are 类, 款, 项. Codes are matched to names later, per document."""
+    indents = sorted({round(r.indent) for r in raws if r.indent is not None})
+    levels: list[int] = []
+    for x in indents:
+        if not levels or x - levels[-1] > 3:
+            levels.append(x)
+    if len(levels) < 2:
+        return
+    for row, raw in zip(t.rows, raws, strict=False):
+        if raw.indent is not None:
+            row.level = min(3, 1 + max(i for i, x in enumerate(levels) if round(raw.indent) >= x - 1))
 
 
 # ---------------------------------------------------------------- two-sided summaries

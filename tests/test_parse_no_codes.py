@@ -1,0 +1,98 @@
+"""Tables printed without codes (杭州 style): hierarchy by indentation, codes by unambiguous name.
+
+No report of this layout is in the corpus, so the test draws one with reportlab (a real PDF,
+read by the real parser): a coded 支出总表 and an uncoded 一般公共预算支出表 whose names are
+indented. 行政运行 appears under two 款: only the parent decides which code it is.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers import parse_pdf
+
+ROWS = [  # code, name, total, basic, project (万元)
+    ("201", "一般公共服务支出", "300.00", "200.00", "100.00"),
+    ("20101", "人大事务", "120.00", "100.00", "20.00"),
+    ("2010101", "行政运行", "100.00", "100.00", ""),
+    ("2010104", "人大会议", "20.00", "", "20.00"),
+    ("20103", "政府办公厅（室）及相关机构事务", "180.00", "100.00", "80.00"),
+    ("2010301", "行政运行", "100.00", "100.00", ""),
+    ("2010302", "一般行政管理事务", "80.00", "", "80.00"),
+    ("221", "住房保障支出", "50.00", "50.00", ""),
+    ("22102", "住房改革支出", "50.00", "50.00", ""),
+    ("2210201", "住房公积金", "50.00", "50.00", ""),
+]
+
+
+def _draw(path) -> None:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=landscape(A4))
+    w, h = landscape(A4)
+
+    def page(title: str, with_codes: bool) -> None:
+        c.setFont("STSong-Light", 16)
+        c.drawCentredString(w / 2, h - 60, title)
+        c.setFont("STSong-Light", 10)
+        c.drawString(60, h - 85, "编制单位：某市某区某局")
+        c.drawRightString(w - 60, h - 85, "单位：万元")
+        cols = [60, 160, 420, 520, 620, 720] if with_codes else [60, 420, 520, 620, 720]
+        heads = (["科目编码", "科目名称"] if with_codes else ["科目名称"]) + ["合计", "基本支出", "项目支出"]
+        body = [("", "合计", "350.00", "250.00", "100.00")] + ROWS
+        top, step = h - 100, 22
+        n = len(body) + 1
+        for i in range(n + 1):
+            c.line(cols[0], top - i * step, cols[-1], top - i * step)
+        for x in cols:
+            c.line(x, top, x, top - n * step)
+        for j, text in enumerate(heads):
+            c.drawString(cols[j] + 4, top - 15, text)
+        for i, (code, name, *vals) in enumerate(body, start=1):
+            y = top - i * step - 15
+            cells = ([code, name] if with_codes else [name]) + vals
+            for j, text in enumerate(cells):
+                if j == len(cells) - 4 and not with_codes and code:  # the name: indented by level
+                    c.drawString(cols[j] + 4 + 14 * ({3: 0, 5: 1, 7: 2}[len(code)]), y, text)
+                elif j >= len(cells) - 3:
+                    c.drawRightString(cols[j + 1] - 4, y, text)
+                else:
+                    c.drawString(cols[j] + 4, y, text)
+        c.showPage()
+
+    c.setFont("STSong-Light", 20)
+    c.drawCentredString(w / 2, h / 2, "某市某区某局2026年部门预算")
+    c.showPage()
+    page("2026年部门支出总表", with_codes=True)
+    page("2026年一般公共预算支出表", with_codes=False)
+    c.save()
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory):
+    path = tmp_path_factory.mktemp("nocodes") / "hz-style.pdf"
+    _draw(path)
+    return parse_pdf(path)
+
+
+def test_uncoded_table_gets_levels_from_indentation_and_codes_from_names(doc):
+    gpb = next(t for t in doc.tables if t.kind == "gpb_expenditure_by_function")
+    got = [(r.name, r.level, r.code, r.code_source) for r in gpb.rows]
+    assert got == [(name, {3: 1, 5: 2, 7: 3}[len(code)], code, "name") for code, name, *_ in ROWS]
+    assert gpb.rows[2].values == {"total": 1_000_000.0, "basic": 1_000_000.0, "project": 0.0}
+    assert gpb.total["total"] == 3_500_000.0
+
+
+def test_coded_table_of_the_same_report_is_untouched(doc):
+    exp = next(t for t in doc.tables if t.kind == "expenditure_by_function")
+    assert [(r.code, r.code_source) for r in exp.rows] == [(code, "printed") for code, *_ in ROWS]
+
+
+def test_identities_hold_on_name_matched_rows(doc):
+    gpb_checks = [c for c in doc.checks if c.table.startswith("gpb_expenditure_by_function")]
+    assert any(c.rule == "parent = sum of children" for c in gpb_checks)
+    assert all(c.passed for c in gpb_checks)
