@@ -6,6 +6,7 @@ total line. Used to measure the parser on a corpus (see README, "Measured").
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -14,7 +15,11 @@ from pathlib import Path
 SHORT = {"income_expenditure_summary": "收支", "revenue_summary": "收入", "expenditure_by_function": "支出",
          "fiscal_appropriation_summary": "财拨", "gpb_expenditure_by_function": "一般", "gpb_basic_by_econ": "基本",
          "gpb_projects": "项目", "gov_fund_expenditure": "基金", "soe_capital_expenditure": "国资",
-         "three_public": "三公", "carryover": "结转"}
+         "three_public": "三公", "carryover": "结转", "gpb_basic_by_function": "基本(功能)",
+         "gpb_expenditure_by_econ": "一般(经济)", "fiscal_expenditure_by_function": "财拨支出",
+         "fiscal_basic_by_econ": "财拨基本", "basic_by_econ": "基本总", "project_summary": "项目总",
+         "operating_costs": "运行经费", "procurement": "采购", "purchase_of_services": "购买服务",
+         "performance_targets": "绩效"}
 
 
 def summarise(path: str) -> dict:
@@ -36,7 +41,7 @@ def inspect_dir(directory: Path, workers: int = 1) -> int:
     from rich.table import Table
 
     files = sorted(str(p) for p in Path(directory).rglob("*.pdf"))
-    console = Console()
+    console = Console(width=max(150, shutil.get_terminal_size().columns))
     if not files:
         console.print(f"no PDFs under {directory}")
         return 1

@@ -24,6 +24,8 @@ from pathlib import Path
 from parsers.amounts import AMOUNT_TOKEN, MONEY_UNIT
 
 log = logging.getLogger(__name__)
+for _noisy in ("playa", "pdfminer", "camelot"):  # per-object warnings about malformed PDFs, not ours to act on
+    logging.getLogger(_noisy).setLevel(logging.ERROR)
 
 PROSE = re.compile(r"[，。；：:（]|万元|亿元|\d\s*元")  # a figure inside a sentence, not in a table cell
 

@@ -168,6 +168,7 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
             prev = next((x for x in reversed(out) if x.parts), None)
             if hit:
                 rule, title, tline = hit
+                title = title.lstrip("、，,.． ")  # a numbering character the layout split off
                 used_titles.add(id(tline))
                 after = [ln for ln in zone if ln.y1 <= tline.y1]
                 unit = _unit_of(after) or _unit_of(zone)
