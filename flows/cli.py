@@ -126,15 +126,18 @@ def compare(year: Annotated[int, typer.Option(help="budget year")],
     from warehouse.query import compare as do_compare
 
     rows = do_compare(cfg.warehouse_path, year, code, region)
-    table = Table(title=f"{code} in {year}" + (f" ({region})" if region else ""))
     if not rows:
         typer.echo("no unit reports that code for that year")
         return
-    for col in rows[0]:
-        table.add_column(str(col))
+    table = Table(title=f"{code} {rows[0].get('name') or ''} in {year}" + (f" ({region})" if region else ""))
+    for col, justify in (("rank", "right"), ("unit", "left"), ("region", "left"), ("amount (元)", "right"),
+                         ("share of unit total", "right"), ("unit total (元)", "right")):
+        table.add_column(col, justify=justify)
     for r in rows:
-        table.add_row(*("" if v is None else str(v) for v in r.values()))
-    Console().print(table)
+        share = r.get("share")
+        table.add_row(str(r.get("rank")), str(r.get("unit")), str(r.get("region") or ""), f"{r.get('amount'):,}",
+                      f"{share:.2%}" if share is not None else "", f"{r.get('unit_total_expenditure') or '':,}")
+    Console(width=160).print(table)
 
 
 @app.command()
