@@ -197,11 +197,8 @@ def _is_table_line(ln: TextLine) -> bool:
 
 
 def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:
-    """Page bands outside every ruled grid that hold enough table-looking lines.
-
-    Returns None when the stream parser is not needed, [] meaning "whole page" is never
-    returned: with no grid at all the caller reads the whole page (areas == ["whole"]).
-    """
+    """Page bands outside every ruled grid that hold enough table-looking lines, as camelot
+    table_areas; ["whole"] for a page with no grid at all; None when no text flavor is needed."""
     if not pl.grids:
         return ["whole"] if sum(map(_is_table_line, pl.lines)) >= min_lines else None
     edges = sorted((g.bbox[3], g.bbox[1]) for g in pl.grids)  # (top, bottom) ascending by top

@@ -208,7 +208,7 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
             if code is None and (total_rx.match(label or "") or (not label and values and not raws)):
                 _merge_total(t, values, loc.money_unit)  # a 合计 line, or a totals-only table's one row
                 continue
-            if code is None and values and (unit_cell or _is_unit_row(label, cols, ctx)):
+            if code is None and values and (unit_cell or _is_unit_row(label, cols)):
                 cur_unit = unit_cell or label
                 t.items.append(Item(label=cur_unit, key="unit_total", page=part.page,
                                     values={k: float(to_yuan(v, loc.money_unit)) for k, v in values.items()}))
@@ -425,8 +425,11 @@ def _merge_total(t: Table, values: dict[str, Decimal], money_unit: str | None) -
         t.total.setdefault(k, float(to_yuan(v, money_unit)))
 
 
-def _is_unit_row(label: str, cols: Columns, ctx: Context) -> bool:
-    return bool(label) and cols.unit is not None or bool(UNIT_NAME.search(label or "")) and not label.endswith("支出")
+def _is_unit_row(label: str, cols: Columns) -> bool:
+    """An uncoded row with figures that names a unit (深圳 预算单位 blocks): a unit subtotal."""
+    if not label:
+        return False
+    return cols.unit is not None or (bool(UNIT_NAME.search(label)) and not label.endswith("支出"))
 
 
 def _same_unit(a: str | None, b: str | None) -> bool:
