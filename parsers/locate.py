@@ -246,6 +246,8 @@ def _continues(prev: Located, g: Grid) -> bool:
     or no header at all and columns that line up (summary pages may hold labels only)."""
     if _same_header(prev.parts[0], g):
         return True
+    if all(header_rows(p) >= p.n_rows for p in prev.parts) and prev.pages[-1] == g.page - 1:
+        return True  # the page broke after the table's header: its body is this grid
     if not _aligned(prev.parts[-1], g):
         return False
     if header_rows(g) == 0:

@@ -501,7 +501,7 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
         if blocks is None or h:
             blocks = _blocks(part, h)
         for r in range(h, part.n_rows):
-            texts = part.row_texts(r)
+            texts = _give_back_leading_amounts(part.row_texts(r), blocks)
             if is_column_number_row(texts):
                 continue
             carry = ""
@@ -537,6 +537,18 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
                 if total_rx.match(label) or (item_key and item_key.endswith("_total")):
                     for k, v in vals.items():
                         t.total.setdefault(f"{side}_{k}" if k == "total" else f"{side}_{k}", v)
+
+
+def _give_back_leading_amounts(texts: list[str], blocks: list[tuple[int, list[int], str]]) -> list[str]:
+    """'33,172.15 一、基本支出' in a label cell, the block before it with no figure: the figure
+    overflowed into the next block's label; it belongs to the block before."""
+    texts = list(texts)
+    for (_, prev_amounts, _), (label_col, _, _) in zip(blocks, blocks[1:], strict=False):
+        m = AMOUNT_TOKEN.match(texts[label_col].strip())
+        if m and prev_amounts and not any(texts[c].strip() for c in prev_amounts):
+            texts[prev_amounts[0]] = m.group(0)
+            texts[label_col] = texts[label_col].strip()[m.end():].strip()
+    return texts
 
 
 def _blocks(part: Grid, h: int) -> list[tuple[int, list[int], str]]:
