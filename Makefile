@@ -35,6 +35,8 @@ bench: $(VENV)/.installed-test
 	@command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils) \
 	  || sudo apt-get install -y -qq poppler-utils
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/parse_runners.py
+	$(BIN)/python bench/nightly_speed.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

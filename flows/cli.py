@@ -52,8 +52,10 @@ def parse(pdf: Path, out: Annotated[Path | None, typer.Option("--out", "-o", hel
 def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
         source: Annotated[list[str] | None, typer.Option("--source", "-s", help="harvest this URL or path "
                                                           "instead of the config's sources (repeatable)")] = None,
-        workers: Annotated[int | None, typer.Option(help="parse workers (default: config)")] = None) -> None:
-    """Run the nightly flow once: harvest, parse, load; print what it did."""
+        workers: Annotated[int | None, typer.Option(help="parse workers (default: config)")] = None,
+        stage: Annotated[list[str] | None, typer.Option("--stage", help="run only this stage: harvest, parse "
+                                                        "or load (repeatable; default: all three)")] = None) -> None:
+    """Run the nightly flow once (or only some stages): harvest, parse, load; print what it did."""
     cfg = _cfg(config, data_dir)
     from flows.prefect_env import configure_prefect
 
@@ -64,7 +66,7 @@ def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
     try:
         report = nightly(config=str(config) if config else None, data_dir=str(cfg.data_path),
                          sources=[str(Path(s).resolve()) if "://" not in s else s for s in (source or [])],
-                         workers=workers)
+                         workers=workers, stages=stage)
     except RunLocked as e:
         typer.echo(f"not started: {e}", err=True)
         raise typer.Exit(3) from e

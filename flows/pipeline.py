@@ -7,14 +7,16 @@ each stage testable without a Prefect server, and lets `budget-etl parse` stay P
 from __future__ import annotations
 
 import json
-import os
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.config import Config, SourceConfig
 from parsers.document import PARSER_VERSION, Document
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass
@@ -60,22 +62,48 @@ def cache_path(cfg: Config, sha256: str) -> Path:
 
 
 def parse_cached(path: str, sha256: str, cache_file: str) -> Parsed:
-    """Parse one PDF unless its (sha256, parser version) result is cached; write the cache atomically."""
-    from parsers.parse import parse_pdf
+    """Parse one PDF in this process unless its (sha256, parser version) result is cached."""
+    from flows.parallel import parse_path, write_cache
 
+    hit = cached(sha256, cache_file)
+    if hit is not None:
+        return hit
+    out = parse_path(path, sha256)
+    write_cache(cache_file, out.text)
+    return Parsed(sha256, cache_file, out.parsed_at, out.seconds, False, out.status)
+
+
+def cached(sha256: str, cache_file: str) -> Parsed | None:
+    """The cached parse of this (sha256, parser version), or None: an unchanged document is
+    never parsed twice. A cache file that does not read back (it cannot be half-written: the
+    writes are atomic, but a disk can fail) counts as absent and is parsed again."""
     cache = Path(cache_file)
-    if cache.exists():
+    if not cache.exists():
+        return None
+    try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         return Parsed(sha256, cache_file, data["parsed_at"], 0.0, True, data["document"].get("status", ""))
-    t0 = time.perf_counter()
-    doc = parse_pdf(path)
-    parsed_at = datetime.now(UTC).isoformat()
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"parsed_at": parsed_at, "document": doc.to_dict()}, ensure_ascii=False),
-                   encoding="utf-8")
-    os.replace(tmp, cache)
-    return Parsed(sha256, cache_file, parsed_at, time.perf_counter() - t0, False, doc.status)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def clean_stale_temp_files(cfg: Config) -> int:
+    """Delete cache temp files left by a killed run (call only while holding the run lock)."""
+    n = 0
+    if cfg.parsed_dir.is_dir():
+        for p in cfg.parsed_dir.glob("*.tmp"):
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def close_interrupted_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs still 'running' in the warehouse were killed (the caller holds the run lock, so
+    none is alive): mark them 'interrupted' so run_summary does not show them as running."""
+    ids = [r[0] for r in con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
+    for run_id in ids:
+        con.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", [run_id])
+    return ids
 
 
 def source_regions(cfg: Config, sources: list[SourceConfig]) -> dict[str, list[str]]:

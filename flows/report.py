@@ -1,6 +1,6 @@
 """What a run did, for the morning reader: per-source outcomes, rows, failed checks, slow
 documents and time per stage. The same table goes to stdout (rich) and to a Prefect
-markdown artifact."""
+markdown artifact, both built from RunReport.to_dict() so they cannot disagree."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 FETCH_FAILURES = {"not_pdf", "http_error", "too_large", "timeout", "error"}
-PARSE_FAILURES = {"unreadable", "load_failed"}
+PARSE_FAILURES = {"unreadable", "load_failed", "parse_crashed"}
+COLUMNS = ("new", "changed", "unchanged", "failed")
+
+
+def _file_name(url: str) -> str:
+    return unquote(url.rstrip("/").rsplit("/", 1)[-1])
 
 
 @dataclass
@@ -19,10 +25,14 @@ class RunReport:
     started: datetime
     finished: datetime | None = None
     run_id: str = ""
+    stages: list[str] = field(default_factory=lambda: ["harvest", "parse", "load"])
+    names: dict[str, str] = field(default_factory=dict)  # configured source url -> its name
     by_source: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     unchanged_documents: int = 0
     parsed: int = 0
     cached: int = 0
+    loaded: int = 0
+    pending: int = 0  # planned but not parsed yet (a load-only run)
     rows_loaded: int = 0
     statuses: Counter = field(default_factory=Counter)
     checks_failed: int = 0
@@ -31,30 +41,52 @@ class RunReport:
     failures: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
-    def add_records(self, records: list[dict]) -> None:
-        for r in records:
-            self.by_source[r.get("source") or "?"][r["outcome"]] += 1
-            if r["outcome"] in FETCH_FAILURES:
-                self.failures.append(f"{r['url']}: {r['outcome']} {r.get('error') or ''}".strip())
+    def source_name(self, source: str | None) -> str:
+        return self.names.get(source or "") or source or "?"
 
-    def add_parsed(self, work, parsed, loaded: dict) -> None:
-        names = {w.sha256: (w.source, w.url, unquote(w.url.rstrip("/").rsplit("/", 1)[-1])) for w in work}
+    def add_records(self, records: list[dict]) -> None:
+        """Harvest outcomes per source; a URL that could not be fetched is a failed document."""
+        for r in records:
+            counter = self.by_source[self.source_name(r.get("source"))]
+            if r["outcome"] in FETCH_FAILURES:
+                counter["failed"] += 1
+                self.failures.append(f"{r['url']}: {r['outcome']} {r.get('error') or ''}".strip())
+            else:
+                counter[r["outcome"]] += 1
+
+    def add_parsed(self, work: list, parsed: list, loaded: dict | None) -> None:
+        """Parse and load results; a document that failed to parse or load is counted failed.
+        `loaded` is None when the run did not load (parse stage alone): parse statuses count."""
+        items = {w.sha256: w for w in work}
+        by_sha = {p.sha256: p for p in parsed}
+        self.parsed = sum(1 for p in parsed if not p.cached and not p.error)
+        self.cached = sum(1 for p in parsed if p.cached)
+        self.pending = sum(1 for w in work if w.sha256 not in by_sha)
+        if loaded is None:
+            loaded = {"rows": 0, "statuses": {}}
+            statuses = {p.sha256: p.status for p in parsed if not p.error and not p.cached}
+        else:
+            statuses = dict(loaded.get("statuses", {}))
         for p in parsed:
-            self.parsed += 0 if p.cached else 1
-            self.cached += 1 if p.cached else 0
-        statuses = loaded.get("statuses", {})
+            if p.error:
+                statuses[p.sha256] = "parse_crashed"
         for sha, status in statuses.items():
             self.statuses[status] += 1
             if status in PARSE_FAILURES:
-                p = next(p for p in parsed if p.sha256 == sha)
-                why = p.error or "; ".join(p.document(names[sha][1]).errors) or status
-                self.failures.append(f"{names[sha][1]}: {status}: {why}")
-                self.by_source[names[sha][0] or "?"]["failed"] += 1
+                item = items[sha]
+                p = by_sha.get(sha)
+                why = loaded.get("errors", {}).get(sha) or (p.error if p else None)
+                if not why and p is not None:
+                    why = "; ".join(p.document(item.path).errors)
+                self.failures.append(f"{item.url}: {status}: {why or status}")
+                self.by_source[self.source_name(item.source)]["failed"] += 1
+        self.loaded = sum(1 for s in loaded.get("statuses", {}).values() if s != "load_failed")
         self.rows_loaded = loaded.get("rows", 0)
-        self.slowest = sorted(((names[p.sha256][2], p.seconds) for p in parsed if not p.cached),
-                              key=lambda x: -x[1])[:5]
+        self.slowest = sorted(((_file_name(items[p.sha256].url), p.seconds) for p in parsed
+                               if not p.cached and not p.error), key=lambda x: -x[1])[:5]
 
-    def add_checks(self, con, shas: list[str]) -> None:
+    def add_checks(self, con: Any, shas: list[str]) -> None:
+        """Quality checks of the documents loaded by this run (not of the whole warehouse)."""
         if not shas:
             return
         ids = [s[:16] for s in shas]
@@ -68,37 +100,54 @@ class RunReport:
         return len(self.failures)
 
     def counts(self) -> dict:
-        totals = Counter()
+        totals: Counter = Counter()
         for c in self.by_source.values():
             totals.update(c)
         return {"new": totals["new"], "changed": totals["changed"], "unchanged": totals["unchanged"],
                 "failed": self.failed, "parsed": self.parsed, "from_cache": self.cached,
-                "up_to_date": self.unchanged_documents, "rows_loaded": self.rows_loaded,
-                "checks_failed": self.checks_failed, "checks_total": self.checks_total}
+                "up_to_date": self.unchanged_documents, "loaded": self.loaded, "pending": self.pending,
+                "rows_loaded": self.rows_loaded, "checks_failed": self.checks_failed,
+                "checks_total": self.checks_total}
+
+    def summary(self) -> str:
+        """One line for the flow run's final state message."""
+        c = self.counts()
+        return (f"{c['failed']} failed; {c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged; "
+                f"{c['parsed']} parsed, {c['loaded']} loaded ({c['rows_loaded']} rows)")
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "started": self.started.isoformat(),
-                "finished": self.finished.isoformat() if self.finished else None,
+                "finished": self.finished.isoformat() if self.finished else None, "stages": list(self.stages),
                 "counts": self.counts(), "by_source": {k: dict(v) for k, v in self.by_source.items()},
                 "statuses": dict(self.statuses), "slowest": self.slowest, "failures": self.failures,
                 "stage_seconds": {k: round(v, 2) for k, v in self.stage_seconds.items()}}
 
 
+def source_rows(d: dict) -> list[tuple[str, int, int, int, int]]:
+    """(source, new, changed, unchanged, failed) per source, sorted by name."""
+    return [(src, *(int(n.get(k, 0)) for k in COLUMNS)) for src, n in sorted(d["by_source"].items())]
+
+
+def detail_lines(d: dict) -> list[str]:
+    c = d["counts"]
+    lines = [f"documents parsed: {c['parsed']} (from cache: {c['from_cache']}; already up to date: "
+             f"{c['up_to_date']}); loaded: {c['loaded']}" + (f"; not parsed yet: {c['pending']}" if c["pending"]
+                                                             else ""),
+             f"rows loaded: {c['rows_loaded']}",
+             f"quality checks failed: {c['checks_failed']} of {c['checks_total']}",
+             "time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in d["stage_seconds"].items())]
+    if d["slowest"]:
+        lines.append("slowest documents: " + ", ".join(f"{n} ({s:.1f}s)" for n, s in d["slowest"]))
+    return lines
+
+
 def report_markdown(report: RunReport | dict) -> str:
     d = report.to_dict() if isinstance(report, RunReport) else report
-    c = d["counts"]
     lines = [f"# budget-etl run {d['run_id']}", "",
              "| source | new | changed | unchanged | failed |", "|---|---:|---:|---:|---:|"]
-    for src, n in sorted(d["by_source"].items()):
-        bad = sum(v for k, v in n.items() if k in FETCH_FAILURES or k == "failed")
-        lines.append(f"| {src} | {n.get('new', 0)} | {n.get('changed', 0)} | {n.get('unchanged', 0)} | {bad} |")
-    lines += ["", f"- documents parsed: {c['parsed']} (from cache: {c['from_cache']}; already up to date: "
-                  f"{c['up_to_date']})",
-              f"- rows loaded: {c['rows_loaded']}",
-              f"- quality checks failed: {c['checks_failed']} of {c['checks_total']}",
-              "- time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in d["stage_seconds"].items())]
-    if d["slowest"]:
-        lines.append("- slowest documents: " + ", ".join(f"{n} ({s:.1f}s)" for n, s in d["slowest"]))
+    lines += [f"| {src} | {new} | {changed} | {unchanged} | {failed} |"
+              for src, new, changed, unchanged, failed in source_rows(d)]
+    lines += ["", *(f"- {x}" for x in detail_lines(d))]
     if d["failures"]:
         lines += ["", "## Failed", *[f"- {f}" for f in d["failures"]]]
     return "\n".join(lines) + "\n"
@@ -110,19 +159,13 @@ def print_report(d: dict, warehouse: Path) -> None:
 
     console = Console()
     table = Table(title=f"run {d['run_id']}")
-    for col in ("source", "new", "changed", "unchanged", "failed"):
+    for col in ("source", *COLUMNS):
         table.add_column(col, justify="left" if col == "source" else "right")
-    for src, n in sorted(d["by_source"].items()):
-        bad = sum(v for k, v in n.items() if k in FETCH_FAILURES or k == "failed")
-        table.add_row(src, *(str(n.get(k, 0)) for k in ("new", "changed", "unchanged")), str(bad))
+    for src, *n in source_rows(d):
+        table.add_row(src, *(str(x) for x in n))
     console.print(table)
-    c = d["counts"]
-    console.print(f"documents new {c['new']} / changed {c['changed']} / unchanged {c['unchanged']} / "
-                  f"failed {c['failed']}; parsed {c['parsed']} (cache {c['from_cache']}), "
-                  f"rows loaded {c['rows_loaded']}, checks failed {c['checks_failed']}/{c['checks_total']}")
-    console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in d["stage_seconds"].items()))
-    if d["slowest"]:
-        console.print("slowest: " + ", ".join(f"{n} {s:.1f}s" for n, s in d["slowest"]))
+    for line in detail_lines(d):
+        console.print(line, highlight=False)
     for f in d["failures"]:
-        console.print(f"[red]failed[/red] {f}")
-    console.print(f"warehouse: {warehouse}")
+        console.print(f"[red]failed[/red] {f}", highlight=False)
+    console.print(f"warehouse: {warehouse}", highlight=False)

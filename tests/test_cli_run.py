@@ -1,0 +1,145 @@
+"""`budget-etl run` as a real subprocess: exit codes, the run lock, and kill -9 at any point.
+
+The subprocesses talk to one Prefect test server started by this module (PREFECT_API_URL),
+so none of them starts a temporary server of its own (~5-10 s each, and an orphan when the
+process is killed with -9: Prefect starts it as a plain child process).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.nightly import LOAD_PAUSE_ENV
+from tests.test_flows_support import BROKEN, SAMPLES, clean_env, query, snapshot, write_config
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent / "budget-etl"
+SUBSET = ["xj-smg-kjj-2025.pdf", "xj-smg-zjj-2025.pdf", "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"]
+
+
+@pytest.fixture(scope="module")
+def api_url() -> Iterator[str]:
+    with prefect_test_harness(server_startup_timeout=180):
+        from prefect.settings import PREFECT_API_URL
+
+        yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    for name in SUBSET:
+        shutil.copy(SAMPLES / "corpus" / name, d / name)
+    return d
+
+
+class Run:
+    """`budget-etl run` in the background, its output in a file we can watch."""
+
+    def __init__(self, cfg: Path, api_url: str, log: Path, **env: str) -> None:
+        self.log = log
+        self.out = open(log, "wb")  # noqa: SIM115 - closed in wait()/kill()
+        self.proc = subprocess.Popen([str(BIN), "run", "--config", str(cfg)], stdout=self.out,
+                                     stderr=subprocess.STDOUT, env=clean_env(PREFECT_API_URL=api_url, **env))
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, marker: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while marker not in self.text():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"exited ({self.proc.returncode}) before {marker!r}:\n{self.text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {marker!r} within {timeout}s:\n{self.text()[-3000:]}")
+            time.sleep(0.05)
+
+    def wait(self, timeout: float = 180) -> int:
+        try:
+            return self.proc.wait(timeout)
+        finally:
+            self.out.close()
+
+    def kill9(self) -> list[psutil.Process]:
+        """SIGKILL the run's own process only (what `kill -9 <pid>` does); return its children."""
+        children = psutil.Process(self.proc.pid).children(recursive=True)
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.wait()
+        return children
+
+
+def run(cfg: Path, api_url: str, tmp: Path, name: str, **env: str) -> tuple[int, str]:
+    r = Run(cfg, api_url, tmp / f"{name}.log", **env)
+    return r.wait(), r.text()
+
+
+def test_exit_codes_for_failed_documents_and_a_failed_run(api_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(BROKEN)
+    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(folder), "name": "broken-only"}])
+    code, out = run(cfg, api_url, tmp_path, "failed-docs")
+    assert code == 1, out
+    assert "broken-only" in out and "unreadable" in out
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "warehouse.duckdb").write_bytes(b"this is not a DuckDB file" * 100)
+    cfg = write_config(tmp_path / "bad.yaml", bad, [{"url": str(folder)}])
+    code, out = run(cfg, api_url, tmp_path, "failed-run")
+    assert code == 2, out
+    assert "the run failed" in out
+
+
+def test_killed_runs_and_a_concurrent_run(api_url: str, corpus: Path, tmp_path: Path) -> None:
+    sources = [{"url": str(corpus), "name": "corpus"}]
+    ref_cfg = write_config(tmp_path / "ref.yaml", tmp_path / "ref", sources)
+    code, out = run(ref_cfg, api_url, tmp_path, "reference")
+    assert code == 0, out
+
+    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", sources)
+    db = tmp_path / "data" / "warehouse.duckdb"
+
+    # kill -9 while parsing: the pool's workers die with the run (no orphans)
+    a = Run(cfg, api_url, tmp_path / "a.log")
+    a.wait_for("parsed 1/3")
+    children = a.kill9()
+    assert children, "the parse pool should have had worker processes"
+    _gone(children)
+
+    # kill -9 between two document loads (the hook sleeps after each load's commit) ...
+    b = Run(cfg, api_url, tmp_path / "b.log", **{LOAD_PAUSE_ENV: "4"})
+    b.wait_for("loaded 1/")
+    # ... after a concurrent run was refused while b held the lock
+    code, out = run(cfg, api_url, tmp_path, "concurrent")
+    assert code == 3, out
+    assert "not started: another budget-etl run is using" in out
+    assert b.proc.poll() is None
+    _gone(b.kill9())
+
+    code, out = run(cfg, api_url, tmp_path, "after")
+    assert code == 0, out
+    mine, ref = snapshot(db), snapshot(tmp_path / "ref" / "warehouse.duckdb")
+    assert mine["counts"] == ref["counts"]
+    assert mine["amounts"] == ref["amounts"]
+    assert [d[:8] for d in mine["documents"]] == [d[:8] for d in ref["documents"]]
+    statuses = [s for (s,) in query(db, "SELECT status FROM runs ORDER BY started_at")]
+    assert statuses == ["interrupted", "interrupted", "ok"]
+    assert not list((tmp_path / "data" / "parsed").glob("*.tmp"))
+
+
+def _gone(procs: list[psutil.Process], timeout: float = 10) -> None:
+    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    assert not alive, f"orphans left running: {alive}"
