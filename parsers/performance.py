@@ -35,7 +35,8 @@ def performance_targets(located: list[Located]) -> list[dict]:
             cols: dict[str, int] = {}
             last: dict[str, str] = {}
             for r in range(grid.n_rows):
-                texts = [clean(t) for t in grid.row_texts(r)]
+                printed = [re.sub(r"\s*\n\s*", "", t).strip() for t in grid.row_texts(r)]
+                texts = [clean(t) for t in printed]
                 if "项目名称" in texts:
                     i = texts.index("项目名称")
                     project = next((x for x in texts[i + 1:] if x), project)
@@ -59,8 +60,8 @@ def performance_targets(located: list[Located]) -> list[dict]:
                     continue
                 for key in ("value", "actual", "basis"):
                     c = cols.get(key)
-                    if c is not None and c < len(texts):
-                        rec[key] = texts[c] or None
+                    if c is not None and c < len(printed):
+                        rec[key] = printed[c] or None
                 for key in ("weight", "score"):
                     c = cols.get(key)
                     if c is not None and c < len(texts):

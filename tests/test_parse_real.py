@@ -107,6 +107,10 @@ def test_central_prior_year_and_change_columns():
     tp = d.facts["three_public"]
     assert (tp["total"], tp["abroad"], tp["vehicle_operation"], tp["reception"]) == (
         1_126_100.0, 685_000.0, 386_000.0, 55_100.0)
+    targets = [t for t in d.facts["performance_targets"] if t["project"] == "信息化运行维护"]
+    assert targets[0] == {**targets[0], "level1": "成本指标", "level2": "经济成本指标", "level3": "项目总成本",
+                          "value": "≤2134.87 万元", "weight": 20.0}
+    assert {t["project"] for t in d.facts["performance_targets"]} == {"信息化运行维护", "信访综合保障经费", "信访业务培训"}
     # the 国有资本 table has a title but no grid: an empty table, recognised as such
     soe = [t for t in d.tables if t.kind == "soe_capital_expenditure"]
     assert soe and soe[0].empty

@@ -159,3 +159,14 @@ def test_checks_pass_on_consistent_reports(case):
     assert doc.checks, "no identity was evaluated"
     failed = [c for c in doc.checks if not c.passed]
     assert not failed, failed[:3]
+
+
+def test_performance_targets_of_the_seed_report():
+    doc = parse_pdf(HERE / "xj-smg-kjj-2025.pdf")
+    got = [(t["table"], t["level1"], t["level2"], t["level3"], t["value"], t["weight"])
+           for t in doc.facts["performance_targets"]]
+    assert got == [  # 一级/二级指标 cells are merged over the rows below them
+        ("unit", "履职效能", "数量指标", "开展政策培训会", ">=2 场次", 20.0),
+        ("unit", "履职效能", "数量指标", "服务企业数", ">=5 家", 30.0),
+        ("unit", "履职效能", "质量指标", "服务对象满意度", ">=90%", 20.0),
+    ]
