@@ -44,8 +44,15 @@ def text_flavors(pdf: Path) -> list[tuple[int, int, int]]:
     from camelot.handlers import PDFHandler
     from camelot.parsers import Lattice, Network, Stream
 
-    from parsers.extract import PageLayout, _dominant_decimals, _grid_from_camelot, _lines_from_layout, \
-        _stream_areas, _well_formed
+    from parsers.extract import (
+        PageLayout,
+        _dominant_decimals,
+        _grid_from_camelot,
+        _lines_from_layout,
+        _same_area,
+        _stream_areas,
+        _well_formed,
+    )
 
     handler = PDFHandler(str(pdf))
     rows = []
@@ -69,8 +76,11 @@ def text_flavors(pdf: Path) -> list[tuple[int, int, int]]:
             for cls in (Stream, Network):
                 p = cls() if areas == ["whole"] else cls(table_areas=areas)
                 p.prepare_page_parse(*args, layout_kwargs={})
-                scores.append(sum(_well_formed(c.text, dec) for t in p.extract_tables()
-                                  for row in t.cells for c in row))
+                kept: list = []
+                for t in p.extract_tables():  # as the parser does: a table returned twice counts once
+                    if not any(_same_area(t._bbox, k._bbox) for k in kept):
+                        kept.append(t)
+                scores.append(sum(_well_formed(c.text, dec) for t in kept for row in t.cells for c in row))
             rows.append((n, *scores))
     return rows
 
