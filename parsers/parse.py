@@ -11,6 +11,7 @@ import logging
 import time
 from pathlib import Path
 
+from parsers.amounts import find_money_unit
 from parsers.checks import run_checks
 from parsers.codes import match_codes_by_name
 from parsers.document import Document, DocumentMeta, Source, Table
@@ -62,6 +63,9 @@ def _parse(path: Path) -> Document:
         if pl.error:
             doc.errors.append(f"{path.name}: {pl.error}")
     located, notes = locate(layouts)
+    declared = next((u for page in text.pages if (u := find_money_unit(page))), None)
+    for loc in located:  # no 单位 line near the table: the unit the report declares elsewhere
+        loc.money_unit = loc.money_unit or declared
     failed = []
     for loc in located:
         try:
