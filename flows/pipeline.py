@@ -61,18 +61,6 @@ def cache_path(cfg: Config, sha256: str) -> Path:
     return cfg.parsed_dir / f"{sha256}.{PARSER_VERSION}.json"
 
 
-def parse_cached(path: str, sha256: str, cache_file: str) -> Parsed:
-    """Parse one PDF in this process unless its (sha256, parser version) result is cached."""
-    from flows.parallel import parse_path, write_cache
-
-    hit = cached(sha256, cache_file)
-    if hit is not None:
-        return hit
-    out = parse_path(path, sha256)
-    write_cache(cache_file, out.text)
-    return Parsed(sha256, cache_file, out.parsed_at, out.seconds, False, out.status)
-
-
 def cached(sha256: str, cache_file: str) -> Parsed | None:
     """The cached parse of this (sha256, parser version), or None: an unchanged document is
     never parsed twice. A cache file that does not read back (it cannot be half-written: the
@@ -104,10 +92,6 @@ def close_interrupted_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
     for run_id in ids:
         con.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", [run_id])
     return ids
-
-
-def source_regions(cfg: Config, sources: list[SourceConfig]) -> dict[str, list[str]]:
-    return {s.url: list(s.region) for s in sources}
 
 
 def plan(con, cfg: Config, sources: list[SourceConfig]) -> tuple[list[WorkItem], int]:

@@ -52,16 +52,6 @@ def parse_amount(cell: str | None) -> Decimal | None:
     return -v if neg else v
 
 
-def parse_percent(cell: str | None) -> Decimal | None:
-    s = _CLEAN.sub("", str(cell or ""))
-    if s.endswith("%"):
-        try:
-            return Decimal(s[:-1])
-        except InvalidOperation:
-            return None
-    return None
-
-
 def to_yuan(value: Decimal, money_unit: str | None) -> Decimal:
     """Printed value → 元, rounded half-up to the cent."""
     return (value * SCALE.get(money_unit or "元", Decimal(1))).quantize(CENT, rounding=ROUND_HALF_UP)

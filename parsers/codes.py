@@ -15,22 +15,16 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# function classification 2xx (and the revenue 1xx), department economic 3xx, government economic 5xx
-_FIRST_DIGITS = "1235"
+# codes start with 2 (function), 3 (department economic), 5 (government economic) or 1 (revenue)
 CODE_PREFIX = re.compile(
     r"^\s*[\[【(（]?\s*(?P<code>[1235]\d{2}(?:\s{0,3}\d{2}){0,2})(?!\d)\s*[\]】)）]?\s*(?:[-－—.．、:：]\s*)?(?=\D|$)"
 )
-DIGITS = re.compile(r"\d+")
 
 
 def level_of(code: str | None) -> int | None:
     if not code:
         return None
     return {3: 1, 5: 2, 7: 3}.get(len(code))
-
-
-def parent_of(code: str) -> str | None:
-    return code[:-2] if len(code) in (5, 7) else None
 
 
 def scheme_of(code: str | None) -> str | None:

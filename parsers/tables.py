@@ -32,7 +32,6 @@ from parsers.headers import (
 from parsers.locate import Located, header_rows
 
 SUMMARY_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
-ITEM_KINDS = SUMMARY_KINDS | {"three_public", "performance_targets", "procurement", "purchase_of_services"}
 UNIT_NAME = re.compile(r"(局|委|办|厅|院|中心|站|所|队|馆|室|部|处|会|社|校|园|本级|本部|机关)(（[^）]*）)?$")
 
 
