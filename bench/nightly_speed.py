@@ -18,17 +18,17 @@ measured in the same invocation: an empty Prefect flow in a subprocess (the Pref
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from child import run_isolated  # bench/ is the script's directory, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,21 +58,7 @@ def child(args: list[str]) -> None:
 
 
 def run_child(prefect_home: Path, *args: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
-               PREFECT_LOGGING_LEVEL="WARNING",
-               PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}")
-    with tempfile.TemporaryFile("w+") as log:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--child", *args], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        code = proc.wait()
-        wall = time.perf_counter() - t0
-        with contextlib.suppress(ProcessLookupError):  # a crashed child orphans its temporary server
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.seek(0)
-        text = log.read()
+    code, text, wall = run_isolated(__file__, list(args), prefect_home, PREFECT_LOGGING_LEVEL="WARNING")
     if code:
         sys.stderr.write(text[-4000:])
         raise SystemExit(f"child {args} failed (exit {code})")

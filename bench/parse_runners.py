@@ -22,16 +22,16 @@ ratio of each to the baseline measured in the same invocation.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from child import run_isolated  # bench/ is the script's directory, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ["inline-1", "ppt-1", "ppt-2", "tpt-2", "pool-1", "pool-2", "tasks+pool-1", "tasks+pool-2", "nightly-1",
@@ -99,20 +99,7 @@ def child(variant: str) -> None:
 
 def run_variant(variant: str, home: Path) -> dict:
     """One variant in a fresh process group; a crash is reported, not fatal (see tpt-N)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
-               PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{home / 'prefect.db'}")
-    with tempfile.TemporaryFile("w+") as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--child", variant], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        code = proc.wait()
-        wall = time.perf_counter() - t0
-        with contextlib.suppress(ProcessLookupError):  # a crashed child orphans its temporary server
-            os.killpg(proc.pid, signal.SIGKILL)
-        out.seek(0)
-        text = out.read()
+    code, text, wall = run_isolated(__file__, [variant], home)
     result = {"wall": wall, "temp_servers": text.count("Starting temporary server"), "crashed": code}
     if code == 0:
         result |= json.loads([x for x in text.splitlines() if x.startswith('{')][-1])

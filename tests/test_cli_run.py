@@ -8,7 +8,6 @@ process is killed with -9: Prefect starts it as a plain child process).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,12 +20,11 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.nightly import LOAD_PAUSE_ENV
-from tests.test_flows_support import BROKEN, SAMPLES, clean_env, query, snapshot, write_config
+from tests.test_flows_support import BROKEN, clean_env, copy_subset, query, snapshot, write_config
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent / "budget-etl"
-SUBSET = ["xj-smg-kjj-2025.pdf", "xj-smg-zjj-2025.pdf", "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +37,7 @@ def api_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("corpus")
-    for name in SUBSET:
-        shutil.copy(SAMPLES / "corpus" / name, d / name)
-    return d
+    return copy_subset(tmp_path_factory.mktemp("corpus"))
 
 
 class Run:

@@ -3,7 +3,6 @@ and real flow runs against one Prefect test server shared by the module (~10 s t
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +13,10 @@ from flows.config import load_config
 from flows.nightly import nightly, nightly_flow
 from flows.pipeline import plan
 from tests.fixtures.portal.portal_server import PortalServer
-from tests.test_flows_support import SAMPLES, query, serve_portal, snapshot, write_config
+from tests.test_flows_support import SUBSET, copy_subset, query, serve_portal, snapshot, write_config
 
 pytestmark = pytest.mark.slow
 
-SUBSET = ["xj-smg-kjj-2025.pdf", "xj-smg-zjj-2025.pdf", "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,11 +33,7 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three sample PDFs in a local folder source."""
-    d = tmp_path_factory.mktemp("corpus")
-    for name in SUBSET:
-        shutil.copy(SAMPLES / "corpus" / name, d / name)
-    return d
+    return copy_subset(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="module")

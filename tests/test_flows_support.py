@@ -9,6 +9,7 @@ documents' identity and status.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import textwrap
 from pathlib import Path
@@ -20,8 +21,16 @@ from tests.fixtures.portal.portal_server import HTML_AS_PDF, KJJ, ZJJ, PortalSer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
+SUBSET = ["xj-smg-kjj-2025.pdf", "xj-smg-zjj-2025.pdf", "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"]
 BOOKKEEPING = {"runs", "fetches"}
 BROKEN = KJJ[:40_000]  # a truncated PDF served with a matching Content-Length: downloads fine, parses unreadable
+
+
+def copy_subset(d: Path) -> Path:
+    """Three sample PDFs in a local folder source."""
+    for name in SUBSET:
+        shutil.copy(SAMPLES / "corpus" / name, d / name)
+    return d
 
 
 def snapshot(db: Path) -> dict[str, Any]:
