@@ -6,7 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.yaml
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast sysdeps lint bench clean
+
+# System packages the tests and optional stages use: pdftotext (scorer, benches), Tesseract with
+# the simplified-Chinese model and OCRmyPDF (OCR stage), Chromium and CJK fonts (HTML report
+# browser tests). Installed with apt-get where missing; each feature says what is missing without them.
+SYSDEPS_CMDS := pdftotext tesseract ocrmypdf chromium img2pdf
+SYSDEPS_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim ocrmypdf chromium fonts-noto-cjk img2pdf
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,17 +29,28 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/budget-etl run --config $(CONFIG)
 
-test: $(VENV)/.installed-test
+sysdeps:
+	@missing=""; for c in $(SYSDEPS_CMDS); do command -v $$c >/dev/null || missing=yes; done; \
+	  tesseract --list-langs 2>/dev/null | grep -q chi_sim || missing=yes; \
+	  fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing=yes; \
+	  if [ -n "$$missing" ]; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSDEPS_PKGS) >/dev/null; \
+	  fi
+
+test: $(VENV)/.installed-test sysdeps
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the slow Prefect-flow, kill and browser tests.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 # Benchmarks print figures; they are never part of the test run. The parse benchmark
 # compares against pdftotext, so poppler-utils is installed here when missing.
-bench: $(VENV)/.installed-test
-	@command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils) \
-	  || sudo apt-get install -y -qq poppler-utils
+bench: $(VENV)/.installed-test sysdeps
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/parse_runners.py
 	$(BIN)/python bench/nightly_speed.py
