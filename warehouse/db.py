@@ -26,7 +26,7 @@ from warehouse.migrate import current_version, latest_version, migrate
 from warehouse.reference import seed_reference
 from warehouse.tx import first_row, transaction
 
-VIEWS_SQL = Path(__file__).parent / "views.sql"
+VIEWS_DIR = Path(__file__).parent / "views"  # NN_layer.sql, applied in name order (lineage → staging → marts)
 _LOCK = re.compile(r"Could not set lock|Conflicting lock", re.I)
 _PID = re.compile(r"PID (\d+)")
 
@@ -35,7 +35,7 @@ def connect(path: str | Path, read_only: bool = False, *, wait: float = 0.0) -> 
     """Open (and, read-write, create/upgrade) the warehouse at `path`; ':memory:' works too.
 
     Read-write: applies pending migrations in order, reloads reference code lists when the
-    bundled CSVs changed, and (re)creates the views when views.sql changed or the schema moved.
+    bundled CSVs changed, and (re)creates the views when views/*.sql changed or the schema moved.
     Read-only: never writes; raises WarehouseOutdated if the file needs an upgrade first.
     A held lock is retried for `wait` seconds, then raises WarehouseBusy.
     """
@@ -112,8 +112,10 @@ def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
 
 
 def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
-    """(Re)create every view from views.sql when its text changed; return whether it ran."""
-    sql = VIEWS_SQL.read_text(encoding="utf-8")
+    """(Re)create every view from views/*.sql when their text changed; return whether it ran.
+
+    The files are layers applied in name order, so a later layer may use an earlier one's views."""
+    sql = "\n".join(f.read_text(encoding="utf-8") for f in sorted(VIEWS_DIR.glob("*.sql")))
     digest = hashlib.sha256(sql.encode()).hexdigest()[:16]
     if not force and _meta(con, "views_checksum") == digest:
         return False

@@ -1,0 +1,92 @@
+-- Layer 2, staging: one row per printed figure or fact, joined to its document; dimensions.
+
+-- ---------------------------------------------------------------- lines and per-document facts
+
+CREATE OR REPLACE VIEW budget_lines AS
+SELECT l.doc_id, coalesce(l.row_unit, d.unit) AS unit, d.year, l.table_kind, l.code, l.level, l.name,
+       l.measure, CAST(l.amount_yuan AS DECIMAL(18, 2)) AS amount_yuan, l.page,
+       d.unit AS doc_unit, l.row_unit, d.unit_id, d.region, d.kind AS doc_kind, d.scope, d.status,
+       l.scheme, l.project, l.table_idx, l.table_label, l.table_title, l.money_unit, l.row_idx,
+       l.code_source, d.is_latest
+FROM line_amounts l JOIN documents d USING (doc_id);
+
+CREATE OR REPLACE VIEW projects AS
+SELECT l.doc_id, d.unit, d.year, d.kind, d.is_latest, l.table_kind, l.table_idx, l.row_idx, l.code,
+       l.name, l.row_unit, l.project,
+       sum(l.amount_yuan) FILTER (WHERE l.measure = 'total') AS total,
+       map_from_entries(list({'k': l.measure, 'v': l.amount_yuan} ORDER BY l.measure)) AS amounts
+FROM line_amounts l JOIN documents d USING (doc_id)
+WHERE l.project IS NOT NULL
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW three_public AS
+SELECT t.doc_id, d.unit, d.year, d.kind, d.is_latest, t.period,
+       max(t.amount_yuan) FILTER (WHERE t.measure = 'total') AS total,
+       max(t.amount_yuan) FILTER (WHERE t.measure = 'abroad') AS abroad,
+       max(t.amount_yuan) FILTER (WHERE t.measure = 'reception') AS reception,
+       max(t.amount_yuan) FILTER (WHERE t.measure = 'vehicle_total') AS vehicle_total,
+       max(t.amount_yuan) FILTER (WHERE t.measure = 'vehicle_purchase') AS vehicle_purchase,
+       max(t.amount_yuan) FILTER (WHERE t.measure = 'vehicle_operation') AS vehicle_operation
+FROM three_public_amounts t JOIN documents d USING (doc_id)
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW staffing AS
+SELECT s.doc_id, d.unit, d.year, d.kind, d.is_latest,
+       CAST(max(s.value) FILTER (WHERE s.measure = 'authorized') AS INTEGER) AS authorized,
+       CAST(max(s.value) FILTER (WHERE s.measure = 'actual') AS INTEGER) AS actual,
+       CAST(max(s.value) FILTER (WHERE s.measure = 'in_service') AS INTEGER) AS in_service,
+       CAST(max(s.value) FILTER (WHERE s.measure = 'retired') AS INTEGER) AS retired,
+       CAST(max(s.value) FILTER (WHERE s.measure = 'separated') AS INTEGER) AS separated
+FROM staffing_counts s JOIN documents d USING (doc_id)
+GROUP BY ALL;
+
+-- ---------------------------------------------------------------- dimensions
+
+CREATE OR REPLACE VIEW units AS
+WITH listed AS (
+    SELECT s.unit_id, d.unit_id AS parent_unit_id
+    FROM subordinate_units s JOIN documents d USING (doc_id)
+    WHERE d.is_latest AND s.unit_id IS NOT NULL AND d.unit_id IS NOT NULL AND s.unit_id <> d.unit_id
+    QUALIFY row_number() OVER (PARTITION BY s.unit_id ORDER BY d.year DESC NULLS LAST, d.loaded_at DESC) = 1
+)
+SELECT u.unit_id, u.unit, u.short_name, u.region_path AS region, u.region AS region_list,
+       l.parent_unit_id, p.unit AS parent_unit,
+       (SELECT list(a.alias ORDER BY a.alias) FROM unit_aliases a WHERE a.unit_id = u.unit_id) AS aliases
+FROM dim_units u
+LEFT JOIN listed l USING (unit_id)
+LEFT JOIN dim_units p ON p.unit_id = l.parent_unit_id;
+
+-- Printed names per code and year, latest versions only; >1 distinct name is a conflict.
+CREATE OR REPLACE VIEW code_names_by_year AS
+SELECT l.scheme, l.code, d.year,
+       list(DISTINCT l.name_norm ORDER BY l.name_norm) AS names,
+       count(DISTINCT l.name_norm) AS n_names,
+       mode(l.name_norm) AS name,
+       list(DISTINCT l.doc_id ORDER BY l.doc_id) AS doc_ids
+FROM line_amounts l JOIN documents d USING (doc_id)
+WHERE d.is_latest AND l.code IS NOT NULL AND l.scheme IS NOT NULL AND l.name_norm IS NOT NULL
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW classification_codes AS
+WITH learned AS (
+    SELECT scheme, code,
+           list(year ORDER BY year) AS years_seen,
+           mode(name) AS name,
+           bool_or(n_names > 1) AS name_conflict,
+           list(year ORDER BY year) FILTER (WHERE n_names > 1) AS conflict_years
+    FROM code_names_by_year GROUP BY ALL
+)
+SELECT coalesce(r.scheme, l.scheme) AS scheme,
+       coalesce(r.code, l.code) AS code,
+       coalesce(r.name, l.name) AS name,
+       coalesce(r.level, CASE length(coalesce(r.code, l.code)) WHEN 3 THEN 1 WHEN 5 THEN 2 WHEN 7 THEN 3 END) AS level,
+       coalesce(r.parent_code, CASE WHEN length(l.code) > 3 THEN left(l.code, length(l.code) - 2) END) AS parent_code,
+       coalesce(l.years_seen, []) AS years_seen,
+       CASE WHEN r.code IS NOT NULL THEN 'reference' ELSE 'learned' END AS name_source,
+       coalesce(l.name_conflict, false) AS name_conflict,
+       l.conflict_years,
+       l.name AS learned_name,
+       coalesce(l.name <> r.name_norm, false) AS differs_from_reference,
+       r.evidence
+FROM code_reference r FULL OUTER JOIN learned l ON l.scheme = r.scheme AND l.code = r.code;
+
