@@ -21,11 +21,11 @@ DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", "-d", help="overr
 
 
 def _cfg(config: Path | None, data_dir: Path | None):
-    from flows.config import load_config
+    from flows.config import ConfigError, load_config
 
     try:
         return load_config(config, data_dir)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, ConfigError) as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2) from e
 

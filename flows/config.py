@@ -6,10 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
-class SourceConfig(BaseModel):
+class Strict(BaseModel):
+    """Unknown keys are refused: a misspelled key would otherwise silently keep its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceConfig(Strict):
     """One place to harvest: a portal column (discovery), a direct PDF URL, or a local dir/file."""
 
     url: str
@@ -23,10 +29,11 @@ class SourceConfig(BaseModel):
     headers: dict[str, str] = Field(default_factory=dict)
 
 
-class HarvestConfig(BaseModel):
+class HarvestConfig(Strict):
     user_agent: str = "budget-etl/0.1 (+https://github.com/budget-etl/budget-etl)"
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    deadline: float = 600.0  # seconds one file (or page) may take in all, however steadily it trickles
     retries: int = 3
     backoff: float = 1.0  # seconds, doubled per retry
     max_bytes: int = 200 * 1024 * 1024
@@ -37,22 +44,22 @@ class HarvestConfig(BaseModel):
     per_host: int = 2  # concurrent connections per host
 
 
-class ScheduleConfig(BaseModel):
+class ScheduleConfig(Strict):
     cron: str = "0 2 * * *"
     timezone: str = "Asia/Shanghai"
 
 
-class ConcurrencyConfig(BaseModel):
+class ConcurrencyConfig(Strict):
     parse_workers: int = 2
     download_workers: int = 4
     dask_scheduler: str | None = None  # e.g. tcp://10.0.0.5:8786: parse on that Dask cluster
 
 
-class PrefectConfig(BaseModel):
+class PrefectConfig(Strict):
     api_url: str | None = None  # an existing Prefect server / Cloud; None: a local one under data_dir
 
 
-class Config(BaseModel):
+class Config(Strict):
     data_dir: Path = Path("data")
     warehouse: str = "warehouse.duckdb"  # relative to data_dir
     sources: list[SourceConfig] = Field(default_factory=list)
@@ -86,12 +93,32 @@ class Config(BaseModel):
         return str((self.base_dir / url).resolve())
 
 
+class ConfigError(ValueError):
+    """config.yaml cannot be used; the message is one line naming the file, key and value."""
+
+
 def load_config(path: Path | str | None = None, data_dir: Path | str | None = None) -> Config:
-    """Read config.yaml (or defaults when it does not exist); --data-dir overrides data_dir."""
+    """Read config.yaml (or defaults when it does not exist); --data-dir overrides data_dir.
+
+    Raises ConfigError (one line) for a YAML syntax error, a wrong type or an unknown key.
+    """
+    from flows.config_errors import describe_validation, describe_yaml
+
     p = Path(path) if path else Path("config.yaml")
     if p.exists():
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        cfg = Config.model_validate(raw)
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as e:
+            raise ConfigError(describe_yaml(p, e)) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{p}: cannot be read ({e})") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{p}: expected a mapping of keys (data_dir, sources, harvest, ...) "
+                              f"at the top level, found {type(raw).__name__}")
+        try:
+            cfg = Config.model_validate(raw)
+        except ValidationError as e:
+            raise ConfigError(describe_validation(p, e, Config)) from None
         cfg.base_dir = p.resolve().parent
     else:
         if path:
