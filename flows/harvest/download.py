@@ -4,24 +4,32 @@ Timeouts, retries with exponential backoff (5xx, timeouts, broken connections; n
 per-host rate/concurrency limits, conditional GET, a size cap, manual redirects (http/https only,
 capped, loops detected), and streaming into the archive's `.part` file with a Content-Length
 check. Every failure is a `FetchFailure` carrying the record outcome and a readable message.
+
+read_timeout bounds only the silence between two reads, so a body trickling one byte at a
+time could hold a URL forever: `harvest.deadline` bounds each file (or page) as a whole,
+retries included; a timer shuts the socket when it passes, so a blocked read ends on time.
+Bodies are read with read1 (whatever has arrived), so a failure names the exact bytes received.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError, IncompleteRead, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import IncompleteRead, ProtocolError, ReadTimeoutError
 
 from flows.config import HarvestConfig
 from flows.harvest.archive import HEAD_BYTES, Archive
+from flows.harvest.filenames import file_name
 from flows.harvest.hosts import HostGate
 from flows.harvest.records import FetchRecord, PriorFetch, decide
 from flows.harvest.urls import WEB_SCHEMES, host_key, join, scheme_of
@@ -38,12 +46,14 @@ _PRIVATE_ON_HOST_CHANGE = ("authorization", "cookie", "proxy-authorization")
 class FetchFailure(Exception):
     """A fetch that ended without a usable body; `outcome` is the FetchRecord outcome."""
 
-    def __init__(self, outcome: str, message: str, status: int | None = None, retry: bool = False) -> None:
+    def __init__(self, outcome: str, message: str, status: int | None = None, retry: bool = False,
+                 received: int | None = None) -> None:
         super().__init__(message)
         self.outcome = outcome
         self.message = message
         self.status = status
         self.retry = retry
+        self.received = received  # body bytes that arrived before the fault, when known
 
 
 @dataclass
@@ -99,27 +109,36 @@ class Fetcher:
         """
         attempts = max(1, self.cfg.retries + 1)
         last: FetchFailure | None = None
+        deadline = time.monotonic() + self.cfg.deadline if self.cfg.deadline > 0 else math.inf
+        self._local.deadline = deadline
+        tried = 0
         for i in range(attempts):
+            tried += 1
             try:
                 return self._attempt(url, headers, handle)
             except FetchFailure as f:
                 if not f.retry:
                     raise
                 last = f
+            pause = self.cfg.backoff * (2**i)
+            if i + 1 < attempts and time.monotonic() + pause >= deadline:
+                break  # another attempt could not finish in time
             if i + 1 < attempts:
-                time.sleep(self.cfg.backoff * (2**i))
+                time.sleep(pause)
         assert last is not None
-        suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
-        raise FetchFailure(last.outcome, last.message + suffix, last.status)
+        suffix = f" (after {tried} attempts)" if tried > 1 else ""
+        raise FetchFailure(last.outcome, last.message + suffix, last.status, received=last.received)
 
     def _attempt(self, url: str, headers: Mapping[str, str], handle: Callable[[requests.Response], T]) -> T:
         chain = [url]
         current = url
         hdrs = dict(headers)
         origin = host_key(url)
+        status: int | None = None
         for _ in range(self.max_redirects + 1):
             with self.gate.slot(host_key(current)):
                 resp = self._get(url, current, hdrs)
+                status = resp.status_code
                 try:
                     target = self.session().get_redirect_target(resp) if resp.is_redirect else None
                     if target is None:
@@ -138,7 +157,7 @@ class Fetcher:
             if host_key(nxt) != origin:
                 hdrs = {k: v for k, v in hdrs.items() if k.lower() not in _PRIVATE_ON_HOST_CHANGE}
             current = nxt
-        raise FetchFailure("error", f"GET {url}: too many redirects (more than {self.max_redirects})")
+        raise FetchFailure("error", f"GET {url}: too many redirects (more than {self.max_redirects})", status)
 
     def _get(self, url: str, current: str, headers: Mapping[str, str]) -> requests.Response:
         where = url if current == url else f"{url} (redirected to {current})"
@@ -166,27 +185,59 @@ class Fetcher:
     # -- reading a body ---------------------------------------------------------------------
 
     def _stream(self, url: str, resp: requests.Response, write: Callable[[bytes], None]) -> int:
-        """Copy the body to `write`; returns the decoded size. Read faults become FetchFailure."""
+        """Copy the body to `write`; returns the decoded size. Read faults become FetchFailure,
+        and so does the file's deadline (outcome timeout, not retried)."""
         n = 0
+        status = resp.status_code
+        deadline = getattr(self._local, "deadline", math.inf)
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            with suppress(Exception):  # wakes a read blocked on a silent or trickling server
+                resp.raw.shutdown()
+
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), expire) if deadline < math.inf else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         try:
-            for chunk in resp.raw.stream(CHUNK, decode_content=True):
+            while not expired.is_set():
+                chunk = resp.raw.read1(CHUNK, decode_content=True)
+                if not chunk:
+                    break
                 write(chunk)
                 n += len(chunk)
+                if time.monotonic() >= deadline:
+                    expired.set()
         except ReadTimeoutError as e:
-            msg = f"GET {url}: read timed out after {self.cfg.read_timeout:g} s ({n} bytes received)"
-            raise FetchFailure("timeout", msg, resp.status_code, retry=True) from e
+            if not expired.is_set():
+                msg = f"GET {url}: read timed out after {self.cfg.read_timeout:g} s ({n} bytes received)"
+                raise FetchFailure("timeout", msg, status, retry=True, received=n) from e
+        except DecodeError as e:
+            enc = resp.headers.get("Content-Encoding") or "compressed"
+            msg = (f"GET {url}: the server says the body is {enc}-encoded, but it does not decode "
+                   f"(corrupt, or not {enc} at all; {n} bytes decoded); not archived")
+            raise FetchFailure("error", msg, status, received=n) from e
         except ProtocolError as e:
-            raise FetchFailure(
-                "error", f"GET {url}: {self._short_body(resp, n, e)}", resp.status_code, retry=True
-            ) from e
+            if not expired.is_set():
+                raise FetchFailure("error", f"GET {url}: {self._short_body(resp, n, e)}", status, retry=True,
+                                   received=n) from e
         except (Urllib3Error, OSError) as e:
-            msg = f"GET {url}: reading the body failed ({_reason(e)})"
-            raise FetchFailure("error", msg, resp.status_code, retry=True) from e
+            if not expired.is_set():
+                msg = f"GET {url}: reading the body failed ({_reason(e)})"
+                raise FetchFailure("error", msg, status, retry=True, received=n) from e
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if expired.is_set():
+            msg = (f"GET {url}: not finished within the {self.cfg.deadline:g} s deadline (harvest.deadline; "
+                   f"{n} bytes received); not archived")
+            raise FetchFailure("timeout", msg, status, received=n)
         expected = _content_length(resp)
         if expected is not None and not resp.headers.get("Content-Encoding") and resp.raw.tell() != expected:
-            raise FetchFailure(
-                "error", f"GET {url}: {self._short_body(resp, n, None)}", resp.status_code, retry=True
-            )
+            raise FetchFailure("error", f"GET {url}: {self._short_body(resp, n, None)}", status, retry=True,
+                               received=n)
         return n
 
     @staticmethod
@@ -266,6 +317,7 @@ class Fetcher:
             record.content_type = resp.headers.get("Content-Type")
             record.etag = resp.headers.get("ETag")
             record.last_modified = resp.headers.get("Last-Modified")
+            record.file_name = file_name(resp.headers.get("Content-Disposition"), _final(resp, url))
             if resp.status_code == 304 and conditional and prior is not None and prior.sha256:
                 path = archive.path_for(prior.sha256)
                 record.outcome = "unchanged"
@@ -315,6 +367,7 @@ class Fetcher:
             record.outcome = f.outcome  # type: ignore[assignment]
             record.error = f.message
             record.http_status = f.status
+            record.bytes = f.received
             record.sha256 = record.archive_path = record.etag = record.last_modified = None
             return record
         finally:

@@ -57,6 +57,7 @@ def copy_local(
     max_bytes: int,
 ) -> FetchRecord:
     """Archive one local file (atomically, by content); never raises for a bad file."""
+    record.file_name = path.name
     try:
         fd = _open(path, root, "copy")
         with os.fdopen(fd, "rb") as f:

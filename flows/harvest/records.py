@@ -56,6 +56,7 @@ class FetchRecord:
     last_modified: str | None = None
     error: str | None = None  # names the URL and what went wrong; None when archived
     archive_path: str | None = None
+    file_name: str | None = None  # the file's own name (Content-Disposition, URL, local path)
 
     @property
     def ok(self) -> bool:
