@@ -346,6 +346,7 @@ def load_flow(ctx: RunContext, items: list[WorkItem], parsed: list[Parsed], run_
     warehouse refuses is recorded as load_failed and the others go on.
     """
     from warehouse import load_document, writer
+    from warehouse.fetches import file_name_for
 
     log = get_run_logger()
     cfg, _ = ctx.load()
@@ -362,7 +363,7 @@ def load_flow(ctx: RunContext, items: list[WorkItem], parsed: list[Parsed], run_
                 apply_hint(doc, item.hint)
                 n = load_document(con, doc, source_url=item.url, fetched_at=item.fetched_at,
                                   region=item.region or None, parsed_at=datetime.fromisoformat(p.parsed_at),
-                                  run_id=run_id)
+                                  run_id=run_id, source_file=file_name_for(con, item.url, item.sha256))
                 rows += n
                 statuses[item.sha256] = doc.status
                 log.info("loaded %d/%d %s: %s, %d rows", i, len(todo), item.url, doc.status, n)
@@ -449,6 +450,7 @@ def _run(ctx: RunContext, cfg: Config, srcs: list[SourceConfig], stages: list[st
             report.stage_seconds["load"] = time.perf_counter() - t0
         report.add_parsed(work, parsed, loaded)
         with writer(cfg.warehouse_path) as con:
+            report.add_still_failing(con)
             report.add_checks(con, list((loaded or {}).get("statuses", {})))
             report.finished = datetime.now(UTC)
             finish_run(con, report.run_id, {**report.counts(), "failures": report.failures},

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 FETCH_FAILURES = {"not_pdf", "http_error", "too_large", "timeout", "error"}
+ARCHIVED = {"new", "changed", "unchanged"}
 PARSE_FAILURES = {"unreadable", "load_failed", "parse_crashed"}
 COLUMNS = ("new", "changed", "unchanged", "failed")
 
@@ -40,6 +41,8 @@ class RunReport:
     slowest: list[tuple[str, float]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    archived: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # sha256 -> (url, source)
+    worked: set[str] = field(default_factory=set)  # sha256 this run parsed or loaded
 
     def source_name(self, source: str | None) -> str:
         return self.names.get(source or "") or source or "?"
@@ -53,12 +56,15 @@ class RunReport:
                 self.failures.append(f"{r['url']}: {r['outcome']} {r.get('error') or ''}".strip())
             else:
                 counter[r["outcome"]] += 1
+            if r["outcome"] in ARCHIVED and r.get("sha256"):
+                self.archived.setdefault(str(r["sha256"]).lower(), (r["url"], r.get("source")))
 
     def add_parsed(self, work: list, parsed: list, loaded: dict | None) -> None:
         """Parse and load results; a document that failed to parse or load is counted failed.
         `loaded` is None when the run did not load (parse stage alone): parse statuses count."""
         items = {w.sha256: w for w in work}
         by_sha = {p.sha256: p for p in parsed}
+        self.worked |= set(items)
         self.parsed = sum(1 for p in parsed if not p.cached and not p.error)
         self.cached = sum(1 for p in parsed if p.cached)
         self.pending = sum(1 for w in work if w.sha256 not in by_sha)
@@ -84,6 +90,24 @@ class RunReport:
         self.rows_loaded = loaded.get("rows", 0)
         self.slowest = sorted(((_file_name(items[p.sha256].url), p.seconds) for p in parsed
                                if not p.cached and not p.error), key=lambda x: -x[1])[:5]
+
+    def add_still_failing(self, con: Any) -> None:
+        """Documents this run's harvest delivered again that were loaded earlier as failed
+        (unreadable): settled as up to date, they would otherwise drop out of every report after
+        the first, and the run would exit 0 with a broken document in the warehouse."""
+        todo = {sha[:16]: (url, src) for sha, (url, src) in self.archived.items() if sha not in self.worked}
+        if not todo:
+            return
+        rows = con.execute(
+            "SELECT doc_id, status, errors, first_loaded_at FROM documents WHERE is_latest AND status IN "
+            f"({','.join('?' * len(PARSE_FAILURES))}) AND doc_id IN ({','.join('?' * len(todo))}) ORDER BY doc_id",
+            [*sorted(PARSE_FAILURES), *todo]).fetchall()
+        for doc_id, status, errors, first in rows:
+            url, source = todo[doc_id]
+            since = f", first loaded {first:%Y-%m-%d}" if first else ""
+            why = "; ".join(errors or []) or status
+            self.failures.append(f"{url}: {status} (still failing{since}): {why}")
+            self.by_source[self.source_name(source)]["failed"] += 1
 
     def add_checks(self, con: Any, shas: list[str]) -> None:
         """Quality checks of the documents loaded by this run (not of the whole warehouse)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import duckdb
 
@@ -15,7 +16,7 @@ from warehouse.tx import transaction
 OUTCOMES = ("new", "unchanged", "changed", "not_pdf", "http_error", "too_large", "timeout", "error")
 SUCCESS = ("new", "unchanged", "changed")  # a PDF was obtained (or confirmed unchanged)
 FIELDS = ("source", "url", "article_url", "article_title", "link_text", "fetched_at", "http_status",
-          "sha256", "bytes", "content_type", "etag", "last_modified", "outcome", "error")
+          "sha256", "bytes", "content_type", "etag", "last_modified", "outcome", "error", "file_name")
 
 
 def _get(record: object, name: str) -> Any:
@@ -71,3 +72,14 @@ def prior_fetches(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
         """
     ).fetchall()
     return {url: {"etag": etag, "last_modified": lm, "sha256": sha} for url, etag, lm, sha in rows}
+
+
+def file_name_for(con: duckdb.DuckDBPyConnection, url: str, sha256: str) -> str | None:
+    """The name the file had when `url` delivered it (its newest fetch), else the URL's last
+    segment: what documents.source_file shows instead of the archive's sha256 name."""
+    row = con.execute(
+        "SELECT file_name FROM fetches WHERE url = ? AND lower(sha256) = lower(?) AND file_name IS NOT NULL "
+        "ORDER BY fetched_at DESC LIMIT 1", [url, sha256]).fetchone()
+    if row:
+        return str(row[0])
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or None

@@ -52,6 +52,7 @@ def load_document(
     region: list[str] | None = None,
     parsed_at: datetime | None = None,
     run_id: str | None = None,
+    source_file: str | None = None,
 ) -> int:
     """Load (or re-load) one document version in one transaction; return its budget_lines rows.
 
@@ -60,6 +61,8 @@ def load_document(
     wins over the parser's document.region. `parsed_at` is stored as given (parsed_at_iso
     keeps its exact text). Documents with status unreadable/no_text_layer/not_a_budget get
     their documents row and errors only. Must not be called inside an open transaction.
+    `source_file` (the file's own name from the harvest) wins over the parser's file name,
+    which for an archived PDF is its sha256 name.
     """
     if not isinstance(doc, Document):
         doc = Document.model_validate(doc)
@@ -78,7 +81,8 @@ def load_document(
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
         unit_id = resolve_unit(con, doc.document.unit, comps)
         _upsert_version(con, doc, doc_id, source_url=source_url, unit_id=unit_id, region=comps,
-                        fetched_at=aware(fetched_at), parsed_at=parsed_at, run_id=run_id, now=now)
+                        fetched_at=aware(fetched_at), parsed_at=parsed_at, run_id=run_id, now=now,
+                        source_file=source_file)
         _upsert_source(con, source_url, doc_id, aware(fetched_at), now)
         if has_content:
             records["subordinate_units"] = _subordinates(con, doc, doc_id, comps)
@@ -89,11 +93,12 @@ def load_document(
 
 def _upsert_version(con: duckdb.DuckDBPyConnection, doc: Document, doc_id: str, *, source_url: str,
                     unit_id: str | None, region: list[str], fetched_at: datetime | None,
-                    parsed_at: datetime | None, run_id: str | None, now: datetime) -> None:
+                    parsed_at: datetime | None, run_id: str | None, now: datetime,
+                    source_file: str | None = None) -> None:
     meta = doc.document
     row: dict[str, Any] = {
         "doc_id": doc_id, "sha256": doc.source.sha256 or None, "source_url": source_url,
-        "source_file": doc.source.file, "pages": doc.source.pages, "unit": normalise_name(meta.unit),
+        "source_file": source_file or doc.source.file, "pages": doc.source.pages, "unit": normalise_name(meta.unit),
         "unit_id": unit_id, "region": region, "region_path": "/".join(region), "year": meta.year,
         "kind": meta.kind, "scope": meta.scope, "title": meta.title, "status": doc.status,
         "schema_tag": doc.schema_, "parser_version": doc.parser_version, "parse_seconds": doc.seconds,

@@ -1,7 +1,7 @@
 -- Layer 1, lineage: versions, which is latest, the documents contract view.
 -- Contract views (docs/CONTRACT.md): documents, budget_lines, unit_year_summary; their column
 -- names are fixed, extra columns are additions. "Latest" views use only versions that no later
--- delivery of one of their URLs has superseded.
+-- delivery of one of their URLs has superseded (a later version of the same unit, year, kind).
 
 -- a / b rounded half-up to the cent, in exact integer arithmetic (DuckDB's DECIMAL division
 -- returns DOUBLE). NULL when b is NULL or 0. Both arguments must have at most 2 decimals.
@@ -20,13 +20,29 @@ FROM document_sources s JOIN document_versions v USING (doc_id)
 WHERE v.status IN ('parsed', 'partial')
 QUALIFY row_number() OVER (PARTITION BY s.url ORDER BY s.last_seen_at DESC, v.first_loaded_at DESC, s.doc_id) = 1;
 
--- A version is superseded when one of its URLs has since delivered another readable version.
+-- A version is superseded when one of its URLs has since delivered another readable version
+-- of the same report: same unit, year and kind. A reused URL that starts serving another
+-- unit's or year's report leaves the old one latest. A version that was not readable (no unit
+-- or year to compare) is superseded by any readable version its URL delivered since.
 CREATE OR REPLACE VIEW document_lineage AS
-SELECT s.doc_id,
-       min(c.doc_id) FILTER (WHERE c.doc_id <> s.doc_id AND c.last_seen_at >= s.last_seen_at) AS superseded_by,
-       list(DISTINCT s.url ORDER BY s.url) AS source_urls
-FROM document_sources s LEFT JOIN url_current c USING (url)
-GROUP BY s.doc_id;
+WITH seen AS (
+    SELECT s.url, s.doc_id, s.last_seen_at, v.first_loaded_at, v.status IN ('parsed', 'partial') AS readable,
+           v.unit, v.year, v.kind
+    FROM document_sources s JOIN document_versions v USING (doc_id)
+)
+SELECT a.doc_id,
+       arg_max(b.doc_id, b.last_seen_at) AS superseded_by,
+       list(DISTINCT a.url ORDER BY a.url) AS source_urls
+FROM seen a
+LEFT JOIN seen b
+    ON b.url = a.url AND b.doc_id <> a.doc_id AND b.readable
+   AND (b.last_seen_at > a.last_seen_at
+        OR (b.last_seen_at = a.last_seen_at AND b.first_loaded_at > a.first_loaded_at)
+        OR (b.last_seen_at = a.last_seen_at AND b.first_loaded_at = a.first_loaded_at AND b.doc_id < a.doc_id))
+   AND (NOT a.readable
+        OR (b.unit IS NOT DISTINCT FROM a.unit AND b.year IS NOT DISTINCT FROM a.year
+            AND b.kind IS NOT DISTINCT FROM a.kind))
+GROUP BY a.doc_id;
 
 CREATE OR REPLACE VIEW documents AS
 SELECT v.doc_id, v.source_url, v.sha256, v.unit, v.year, v.kind, v.scope, v.status, v.pages,
