@@ -237,3 +237,46 @@ def is_budget_document(pages: list[str]) -> tuple[bool, str]:
         common = ", ".join(w for w, _ in Counter(evidence).most_common(3))
         return True, f"budget-disclosure vocabulary: {common}"
     return False, f"not a budget disclosure: no 预算/决算 title and no budget-table vocabulary ({head[:40]})"
+
+
+# --------------------------------------------------------------------------- canonical unit, coverage
+
+
+def canonical_unit(printed: str | None) -> tuple[str | None, str | None]:
+    """(canonical name, marker) of a printed unit name: leading noise and a glued unit code
+    dropped, a trailing coverage marker (（本级）, （汇总）) split off; None when the text is a
+    table row label rather than a unit (对个人和家庭的补助)."""
+    if not printed:
+        return None, None
+    cfg = _cfg()
+    s = re.sub(r"[\s\u3000]+", "", printed).replace("(", "（").replace(")", "）")
+    s = re.sub(cfg["unit_noise"], "", s)
+    marker = None
+    m = re.search(r"（([^（）]{1,8})）$", s)
+    if m and any(re.search(p, m.group(1)) for p in cfg["unit_markers"].values()):
+        marker, s = m.group(1), s[: m.start()]
+    if len(s) < 2 or re.search(cfg["not_unit_names"], s) and not is_org_name(s):
+        return None, marker
+    return s, marker
+
+
+def consolidation(printed: str | None, title: str | None, scope: str | None,
+                  subordinates: list[str] | None) -> tuple[str | None, int | None]:
+    """(department_total | department_own | unit | None, units consolidated) from what the report
+    prints: a marker after its name, then its title's words, then its scope; the count is the
+    department plus the subordinate units it lists (1 for its own office or a single unit)."""
+    cfg = _cfg()
+    _, marker = canonical_unit(printed)
+    kind = None
+    if marker:
+        kind = next((k for k, p in cfg["unit_markers"].items() if re.search(p, marker)), None)
+    text = re.sub(r"\s+", "", title or "")
+    if kind is None and text:
+        kind = next((k for k, p in cfg["consolidation_title"].items() if re.search(p, text)), None)
+    if kind is None:
+        kind = {"department": "department_total", "unit": "unit"}.get(scope or "")
+    if kind in ("department_own", "unit"):
+        return kind, 1
+    if kind == "department_total" and subordinates is not None:
+        return kind, 1 + len(subordinates)
+    return kind, None

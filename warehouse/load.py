@@ -10,12 +10,14 @@ from typing import Any
 import duckdb
 
 from parsers.document import Document
+from parsers.meta import canonical_unit, consolidation
 from warehouse.facts import fact_records, subordinate_names
 from warehouse.insert import insert_rows
 from warehouse.names import clean_region, normalise_name
 from warehouse.records import Records, check_records, table_records
+from warehouse.regions import region_of
 from warehouse.tx import transaction
-from warehouse.units import resolve_unit
+from warehouse.units import resolve_unit, unit_region
 from warehouse.urls import canonical_url
 
 # Every table holding rows of one document version; a re-load deletes from all of them first.
@@ -73,13 +75,16 @@ def load_document(
     if has_content:
         records |= table_records(doc, doc_id)
         records |= fact_records(doc.facts, doc_id)
-    comps = clean_region(region) or clean_region(doc.document.region)
+    where = unit_region(doc.document.unit, region)
+    if not where.path:  # the parser's guess, only as far as the divisions reference confirms it
+        where = region_of("".join(clean_region(doc.document.region)))
+    comps = where.path
     now = datetime.now(UTC)
 
     with transaction(con):
         for table in PER_DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-        unit_id = resolve_unit(con, doc.document.unit, comps)
+        unit_id = resolve_unit(con, doc.document.unit, comps) if has_content else None
         _upsert_version(con, doc, doc_id, source_url=source_url, unit_id=unit_id, region=comps,
                         fetched_at=aware(fetched_at), parsed_at=parsed_at, run_id=run_id, now=now,
                         source_file=source_file)
@@ -96,9 +101,13 @@ def _upsert_version(con: duckdb.DuckDBPyConnection, doc: Document, doc_id: str, 
                     parsed_at: datetime | None, run_id: str | None, now: datetime,
                     source_file: str | None = None) -> None:
     meta = doc.document
+    canonical, _ = canonical_unit(meta.unit)
+    coverage, n_units = consolidation(meta.unit, meta.title, meta.scope, doc.facts.get("subordinate_units"))
     row: dict[str, Any] = {
         "doc_id": doc_id, "sha256": doc.source.sha256 or None, "source_url": source_url,
-        "source_file": source_file or doc.source.file, "pages": doc.source.pages, "unit": normalise_name(meta.unit),
+        "source_file": source_file or doc.source.file, "pages": doc.source.pages,
+        "unit": canonical or normalise_name(meta.unit), "unit_printed": normalise_name(meta.unit),
+        "consolidation": coverage, "units_consolidated": n_units,
         "unit_id": unit_id, "region": region, "region_path": "/".join(region), "year": meta.year,
         "kind": meta.kind, "scope": meta.scope, "title": meta.title, "status": doc.status,
         "schema_tag": doc.schema_, "parser_version": doc.parser_version, "parse_seconds": doc.seconds,
@@ -159,5 +168,6 @@ def _subordinates(con: duckdb.DuckDBPyConnection, doc: Document, doc_id: str,
         if not norm or norm == doc_unit or norm in seen:
             continue
         seen.add(norm)
-        rows.append({"doc_id": doc_id, "name": norm, "unit_id": resolve_unit(con, norm, region), "source": source})
+        own = unit_region(norm).path or region
+        rows.append({"doc_id": doc_id, "name": norm, "unit_id": resolve_unit(con, norm, own), "source": source})
     return rows

@@ -1,12 +1,26 @@
 """The unit dimension: map a printed unit name (+ region) to one stable unit_id, so a unit
-printed with and without its region prefix, or first seen without a region, stays one unit."""
+printed with and without its region prefix, with or without （本级）/（汇总）, or first seen
+without a region, stays one unit. Table row labels (对个人和家庭的补助) never become units."""
 
 from __future__ import annotations
 
 import duckdb
 
-from warehouse.names import clean_region, normalise_name, short_unit_name
+from parsers.meta import canonical_unit
+from warehouse.categories import category_of
+from warehouse.names import clean_region, short_unit_name
+from warehouse.regions import Region, complete_region, region_of
 from warehouse.tx import first_row
+
+
+def unit_region(name: str | None, given: list[str] | None = None) -> Region:
+    """A source's configured region wins (completed with its province); else the place the
+    canonical name starts with; else nothing."""
+    comps = clean_region(given)
+    if comps:
+        return complete_region(comps)
+    canonical, _ = canonical_unit(name)
+    return region_of(canonical)
 
 
 def resolve_unit(con: duckdb.DuckDBPyConnection, name: str | None, region: list[str] | None) -> str | None:
@@ -16,10 +30,11 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, name: str | None, region: list[
     alias known without a region (adopt it: the region is now known); without a region, the one
     unit that alias belongs to; else a new unit.
     """
-    alias = normalise_name(name)
+    alias, _ = canonical_unit(name)
     if alias is None:
         return None
-    comps = clean_region(region)
+    where = complete_region(clean_region(region))
+    comps = where.path
     rpath = "/".join(comps)
     short = short_unit_name(alias, comps)
     unit_id = _one(con, "SELECT unit_id FROM unit_aliases WHERE alias = ? AND region_path = ?", [alias, rpath])
@@ -35,12 +50,15 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, name: str | None, region: list[
         unit_id = ids[0][0] if len(ids) == 1 else None
     if unit_id is None:
         unit_id = _new_id(con, f"{rpath}|{short}")
-        con.execute("INSERT INTO dim_units VALUES (?, ?, ?, ?, ?)", [unit_id, alias, short, comps, rpath])
+        con.execute("INSERT INTO dim_units (unit_id, unit, short_name, region, region_path) VALUES (?, ?, ?, ?, ?)",
+                    [unit_id, alias, short, comps, rpath])
     else:
         # Display the most specific spelling seen (the one with the region prefix).
         con.execute("UPDATE dim_units SET unit = ? WHERE unit_id = ? AND length(unit) < length(?)",
                     [alias, unit_id, alias])
     con.execute("INSERT INTO unit_aliases VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [alias, rpath, unit_id])
+    con.execute("UPDATE dim_units SET category = ?, region_code = coalesce(?, region_code) WHERE unit_id = ?",
+                [category_of(alias), where.code, unit_id])
     return unit_id
 
 

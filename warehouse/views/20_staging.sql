@@ -51,7 +51,15 @@ WITH listed AS (
 )
 SELECT u.unit_id, u.unit, u.short_name, u.region_path AS region, u.region AS region_list,
        l.parent_unit_id, p.unit AS parent_unit,
-       (SELECT list(a.alias ORDER BY a.alias) FROM unit_aliases a WHERE a.unit_id = u.unit_id) AS aliases
+       (SELECT list(a.alias ORDER BY a.alias) FROM unit_aliases a WHERE a.unit_id = u.unit_id) AS aliases,
+       u.unit AS canonical_name,
+       (SELECT list(DISTINCT v.unit_printed ORDER BY v.unit_printed) FROM document_versions v
+        WHERE v.unit_id = u.unit_id AND v.unit_printed IS NOT NULL) AS printed_names,
+       coalesce(u.category, p.category) AS category,
+       CASE WHEN u.category IS NULL AND p.category IS NOT NULL THEN 'parent' WHEN u.category IS NOT NULL
+            THEN 'name' END AS category_source,
+       u.region_code, u.region_path = '中央' AS is_central,
+       u.region[1] AS province
 FROM dim_units u
 LEFT JOIN listed l USING (unit_id)
 LEFT JOIN dim_units p ON p.unit_id = l.parent_unit_id;
