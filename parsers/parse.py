@@ -21,6 +21,7 @@ from parsers.meta import detect_meta, is_budget_document
 from parsers.narrative import extract_facts
 from parsers.pdf import MIN_TEXT_CHARS, UnreadablePDF, read_pdf_text, sha256_file
 from parsers.performance import performance_targets
+from parsers.sections import extract_sections
 from parsers.tables import Context, build_table
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def _parse(path: Path) -> Document:
         return doc
 
     facts = extract_facts(text.pages, meta=meta)
+    facts.update(extract_sections(text.pages, meta))  # sections, narrative_totals, empty_notes
     _facts_from_tables(facts, doc.tables, layouts, located)
     doc.document.subordinate_units = list(facts.get("subordinate_units") or [])
     doc.facts = facts

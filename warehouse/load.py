@@ -11,6 +11,8 @@ import duckdb
 
 from parsers.document import Document
 from parsers.meta import canonical_unit, consolidation
+from warehouse.disclosure import TABLES as DISCLOSURE_TABLES
+from warehouse.disclosure import disclosure_records
 from warehouse.facts import fact_records, subordinate_names
 from warehouse.insert import insert_rows
 from warehouse.names import clean_region, normalise_name
@@ -26,6 +28,7 @@ PER_DOCUMENT_TABLES = (
     "three_public_amounts", "staffing_counts", "procurement", "assets", "operating_costs",
     "yoy_statements", "performance_targets", "subordinate_units",
 )
+PER_DOCUMENT_TABLES += DISCLOSURE_TABLES  # warehouse/disclosure.py
 CONTENT_STATUSES = ("parsed", "partial")  # other statuses load only their documents row + errors
 
 
@@ -75,6 +78,7 @@ def load_document(
     if has_content:
         records |= table_records(doc, doc_id)
         records |= fact_records(doc.facts, doc_id)
+        records |= disclosure_records(doc, doc_id)
     where = unit_region(doc.document.unit, region)
     if not where.path:  # the parser's guess, only as far as the divisions reference confirms it
         where = region_of("".join(clean_region(doc.document.region)))
