@@ -1,7 +1,8 @@
 """`budget-etl inspect DIR`: how the parser does on a folder of PDFs, one line per file.
 
-Status, tables found by kind, coded rows, identity checks passed/failed, seconds; then a
-total line. Used to measure the parser on a corpus (see README, "Measured").
+Status, tables found by kind, coded rows, identity checks passed/failed, disclosure score
+(warehouse/disclosure_score.py: missing tables, narrative figures that disagree), seconds;
+then a total line. Used to measure the parser on a corpus (see README, "Measured").
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SHORT = {"income_expenditure_summary": "收支", "revenue_summary": "收入", "e
 
 def summarise(path: str) -> dict:
     from parsers.parse import parse_pdf
+    from warehouse.disclosure_score import document_score
 
     t0 = time.perf_counter()
     doc = parse_pdf(path)
@@ -31,8 +33,16 @@ def summarise(path: str) -> dict:
     return {"file": Path(path).name, "status": doc.status, "kinds": dict(kinds),
             "rows": sum(len(t.rows) for t in doc.tables),
             "checks_ok": sum(c.passed for c in doc.checks), "checks": len(doc.checks),
+            "disclosure": document_score(doc) if doc.status in ("parsed", "partial") else None,
             "seconds": time.perf_counter() - t0, "errors": doc.errors[:2],
             "failed_checks": [f"{c.table} {c.rule} {c.detail}" for c in doc.checks if not c.passed][:3]}
+
+
+def disclosure_cell(d: dict | None) -> str:
+    """"92.7 −0t 1≠": score, missing tables, narrative figures that disagree with the tables."""
+    if not d or d.get("score") is None:
+        return "-"
+    return f"{d['score']:.1f} −{d['tables_missing']}t {d['inconsistencies']}≠"
 
 
 def inspect_dir(directory: Path, workers: int = 1) -> int:
@@ -59,14 +69,15 @@ def inspect_dir(directory: Path, workers: int = 1) -> int:
                 results.append(summarise(f))
                 progress.advance(bar)
     table = Table(show_lines=False)
-    for col in ("file", "status", "tables by kind", "rows", "checks", "s"):
-        table.add_column(col, justify="right" if col in ("rows", "checks", "s") else "left", overflow="fold")
+    for col in ("file", "status", "tables by kind", "rows", "checks", "disclosure", "s"):
+        table.add_column(col, justify="right" if col in ("rows", "checks", "disclosure", "s") else "left",
+                         overflow="fold")
     statuses = Counter()
     for r in results:
         statuses[r["status"]] += 1
         kinds = " ".join(f"{SHORT.get(k, k)}{'×' + str(n) if n > 1 else ''}" for k, n in sorted(r["kinds"].items()))
         table.add_row(r["file"], r["status"], kinds, str(r["rows"]), f"{r['checks_ok']}/{r['checks']}",
-                      f"{r['seconds']:.1f}")
+                      disclosure_cell(r.get("disclosure")), f"{r['seconds']:.1f}")
     console.print(table)
     ok = sum(r["checks_ok"] for r in results)
     total = sum(r["checks"] for r in results)
