@@ -58,15 +58,19 @@ def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
     """Run the nightly flow once (or only some stages): harvest, parse, load; print what it did."""
     cfg = _cfg(config, data_dir)
     from flows.prefect_env import configure_prefect
+    from flows.report import print_report
+    from flows.runlock import RunLocked, run_lock
+    from flows.tempserver import start_temporary_api
 
     configure_prefect(cfg)
-    from flows.nightly import RunLocked, nightly
-    from flows.report import print_report
-
     try:
-        report = nightly(config=str(config) if config else None, data_dir=str(cfg.data_path),
-                         sources=[str(Path(s).resolve()) if "://" not in s else s for s in (source or [])],
-                         workers=workers, stages=stage)
+        with run_lock(cfg.data_path):  # before the API server starts: a refused run costs nothing
+            start_temporary_api()  # one that dies with this process (flows/tempserver.py)
+            from flows.nightly import nightly
+
+            report = nightly(config=str(config) if config else None, data_dir=str(cfg.data_path),
+                             sources=[str(Path(s).resolve()) if "://" not in s else s for s in (source or [])],
+                             workers=workers, stages=stage)
     except RunLocked as e:
         typer.echo(f"not started: {e}", err=True)
         raise typer.Exit(3) from e
@@ -150,6 +154,11 @@ def inspect(directory: Path, workers: Annotated[int, typer.Option(help="parallel
     from flows.inspect import inspect_dir
 
     raise typer.Exit(inspect_dir(directory, workers))
+
+
+from report.cli import register as _register_report  # noqa: E402  (report, show)
+
+_register_report(app)
 
 
 if __name__ == "__main__":
