@@ -7,8 +7,9 @@ startup timeout), and offline it logs telemetry errors unless analytics are off.
 Which API a run talks to, first match wins: PREFECT_API_URL in the environment (with
 PREFECT_API_KEY for Prefect Cloud); prefect.api_url in config.yaml; the local server of a
 `budget-etl serve` running on the same data directory (so a manual run shows up in the same
-UI instead of opening the same SQLite file from a second, temporary server); else Prefect's
-temporary server, whose state also lives in <data_dir>/prefect.
+UI instead of opening the same SQLite file from a second, temporary server); else a temporary
+server whose state also lives in <data_dir>/prefect: for `budget-etl run` the one of
+flows/tempserver.py, which dies with the run even on kill -9 (Prefect's own would outlive it).
 """
 
 from __future__ import annotations
