@@ -156,5 +156,10 @@ def inspect(directory: Path, workers: Annotated[int, typer.Option(help="parallel
     raise typer.Exit(inspect_dir(directory, workers))
 
 
+from report.cli import register as _register_report  # noqa: E402  (report, show)
+
+_register_report(app)
+
+
 if __name__ == "__main__":
     app()
