@@ -99,3 +99,18 @@ FROM quality_checks q GROUP BY ALL ORDER BY q.doc_id;
 -- name: tables
 SELECT t.doc_id, t.table_idx, t.kind, t.label, t.title, t.pages
 FROM doc_tables t ORDER BY t.doc_id, t.table_idx;
+
+-- name: disclosure_scores
+SELECT s.doc_id, s.unit, d.unit_id, coalesce(d.region, '') AS region, s.year, s.kind, s.source_file, s.ruleset,
+       s.score, s.tables_score, s.sections_score, s.consistency_score, s.tables_required, s.tables_missing,
+       s.tables_empty, s.missing_tables, s.missing_sections, s.checks, s.inconsistencies
+FROM disclosure_score s JOIN documents d USING (doc_id)
+ORDER BY s.score NULLS LAST, s.unit, s.year;
+
+-- name: disclosure_issues
+SELECT c.doc_id, c.unit, d.unit_id, coalesce(d.region, '') AS region, c.year, c.kind, c.rule, c.key, c.label,
+       c.stated_amount, c.stated_page, c.compared_amount, c.compared_page, c.compared_source, c.compared_file,
+       c.difference, c.sentence
+FROM disclosure_consistency c JOIN documents d USING (doc_id)
+WHERE NOT c.passed
+ORDER BY c.unit, c.year, c.rule, c.key;

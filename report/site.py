@@ -23,6 +23,7 @@ from report.data import Filters, SiteData, read_site_data
 from report.model import Evidence, Page
 from report.pageimg import PageImageError
 from report.pages_compare import category_pages, code_pages, compare_index, series_pages
+from report.pages_disclosure import disclosure_page
 from report.pages_index import index_page, quality_page
 from report.pages_unit import unit_page
 from report.render import copy_static, design_hash, render_html, render_image, write_atomic
@@ -78,7 +79,8 @@ def describe_site(data: SiteData, raw_dir: Path, filters: Filters) -> list[Page]
     checks = {r["doc_id"]: r for r in rows["check_counts"]}
     pages += [index_page(docs, summaries, failed, unverified, data.has_verification, checks),
               quality_page(failed, unverified, data.has_verification, ev, units),
-              compare_index(cats, codes, series), *cats, *codes, *series]
+              compare_index(cats, codes, series), *cats, *codes, *series,
+              disclosure_page(rows["disclosure_scores"], rows["disclosure_issues"], filters, ev, units)]
     return pages
 
 
