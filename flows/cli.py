@@ -7,6 +7,7 @@ Exit codes of `run`: 0 all good, 1 some documents failed, 2 the run itself faile
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,15 +25,23 @@ def _cfg(config: Path | None, data_dir: Path | None):
     from flows.config import ConfigError, load_config
 
     try:
-        return load_config(config, data_dir)
+        cfg = load_config(config, data_dir)
     except (FileNotFoundError, ConfigError) as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2) from e
+    # parse workers (spawned processes) read these (parsers/ocr.py): OCR runs unless the config
+    # or an exported BUDGET_ETL_OCR=0 turns it off; OCR'd copies go to <data_dir>/derived
+    if not cfg.parse.ocr:
+        os.environ["BUDGET_ETL_OCR"] = "0"
+    os.environ["BUDGET_ETL_DERIVED_DIR"] = str(cfg.data_path / "derived")
+    return cfg
 
 
 @app.command()
 def parse(pdf: Path, out: Annotated[Path | None, typer.Option("--out", "-o", help="write the JSON here")] = None,
-          config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+          config: ConfigOpt = None, data_dir: DataDirOpt = None,
+          no_ocr: Annotated[bool, typer.Option("--no-ocr", help="do not OCR scanned pages "
+                                               "(config parse.ocr: false does the same)")] = False) -> None:
     """Print the canonical document JSON of one PDF (no Prefect, no warehouse)."""
     _cfg(config, data_dir)
     from parsers.parse import parse_pdf
@@ -40,7 +49,7 @@ def parse(pdf: Path, out: Annotated[Path | None, typer.Option("--out", "-o", hel
     if not pdf.exists():
         typer.echo(f"no such file: {pdf}", err=True)
         raise typer.Exit(2)
-    doc = parse_pdf(pdf)
+    doc = parse_pdf(pdf, ocr=False if no_ocr else None)
     text = doc.to_json()
     if out:
         out.write_text(text, encoding="utf-8")

@@ -59,7 +59,12 @@ class PrefectConfig(Strict):
     api_url: str | None = None  # an existing Prefect server / Cloud; None: a local one under data_dir
 
 
+class ParseConfig(Strict):
+    ocr: bool = True  # OCR scanned pages (parsers/ocr.py); false: they stay no_text_layer
+
+
 class Config(Strict):
+    parse: ParseConfig = Field(default_factory=ParseConfig)
     data_dir: Path = Path("data")
     warehouse: str = "warehouse.duckdb"  # relative to data_dir
     sources: list[SourceConfig] = Field(default_factory=list)

@@ -45,6 +45,8 @@ class Row(BaseModel):
     unit: str | None = None  # subordinate unit when a table lists several units (深圳 预算单位 column)
     project: str | None = None  # project name in 项目支出 tables
     alt_code: str | None = None  # a second classification printed on the row (政府经济分类 50101 …)
+    ocr: bool | None = None  # read from a page OCR gave a text layer (parsers/ocr.py)
+    ocr_confidence: float | None = None  # lowest Tesseract confidence (0-100) of its amount words
 
 
 class Item(BaseModel):
@@ -74,6 +76,7 @@ class Table(BaseModel):
     note: str | None = None  # e.g. 本表为空表 remark
     flavor: str | None = None  # camelot flavor the cells came from
     decimals: int | None = None  # digits printed after the point (sets check tolerances)
+    ocr: bool | None = None  # some of its pages were OCR'd
 
 
 class Check(BaseModel):
@@ -100,6 +103,9 @@ class Document(BaseModel):
     # additions
     parser_version: str = PARSER_VERSION
     seconds: float | None = None
+    ocr: bool = False  # some pages were OCR'd (parsers/ocr.py)
+    ocr_pages: list[int] = Field(default_factory=list)
+    ocr_confidence: dict[int, float] = Field(default_factory=dict)  # page -> mean word confidence
 
     model_config = {"populate_by_name": True}
 

@@ -19,7 +19,9 @@ from parsers.extract import iter_pages
 from parsers.locate import locate
 from parsers.meta import detect_meta, is_budget_document
 from parsers.narrative import extract_facts
-from parsers.pdf import MIN_TEXT_CHARS, UnreadablePDF, read_pdf_text, sha256_file
+from parsers.ocr import annotate as annotate_ocr
+from parsers.ocr import prepare as prepare_ocr
+from parsers.pdf import UnreadablePDF, read_pdf_text, sha256_file
 from parsers.performance import performance_targets
 from parsers.sections import extract_sections
 from parsers.tables import Context, build_table
@@ -27,12 +29,15 @@ from parsers.tables import Context, build_table
 log = logging.getLogger(__name__)
 
 
-def parse_pdf(path: Path | str) -> Document:
-    """Parse one PDF. Failures become a status and readable errors, never an exception."""
+def parse_pdf(path: Path | str, *, ocr: bool | None = None, derived_dir: Path | str | None = None) -> Document:
+    """Parse one PDF. Failures become a status and readable errors, never an exception.
+
+    ocr: OCR scanned pages (None: BUDGET_ETL_OCR, default on); derived_dir: where the OCR'd
+    copy is kept (parsers/ocr.py)."""
     path = Path(path)
     t0 = time.perf_counter()
     try:
-        doc = _parse(path)
+        doc = _parse(path, True, ocr, derived_dir)
     except UnreadablePDF as e:
         sha = sha256_file(path) if path.exists() and path.is_file() else ""
         doc = Document(source=Source(file=path.name, sha256=sha), status="unreadable", errors=[f"{path.name}: {e}"])
@@ -45,21 +50,23 @@ def parse_pdf(path: Path | str) -> Document:
     return doc
 
 
-def _parse(path: Path) -> Document:
+def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir: Path | str | None = None) -> Document:
     text = read_pdf_text(path)
     doc = Document(source=Source(file=path.name, sha256=text.sha256, pages=text.page_count))
     if text.page_count == 0:
         raise UnreadablePDF("the PDF has no pages")
-    if text.text_pages() == 0:
-        doc.status = "no_text_layer"
-        doc.errors.append(f"{path.name}: none of the {text.page_count} pages has a text layer (fewer than "
-                          f"{MIN_TEXT_CHARS} characters each): a scanned document, OCR would be needed")
-        return doc
+    ocr_result = None
+    if text.text_pages() < text.page_count:  # scanned pages get a text layer (parsers/ocr.py)
+        ocr_result = prepare_ocr(path, text, doc, ocr, derived_dir)
+        if doc.status == "no_text_layer":
+            return doc
+        text = ocr_result.text if ocr_result else text
+    src = ocr_result.path if ocr_result else path
     meta = detect_meta(text.pages)
     doc.document = DocumentMeta(**{k: v for k, v in meta.items() if k in DocumentMeta.model_fields})
     ctx = Context(year=doc.document.year, kind=doc.document.kind, unit=doc.document.unit)
 
-    layouts = list(iter_pages(path))
+    layouts = list(iter_pages(src))
     for pl in layouts:
         if pl.error:
             doc.errors.append(f"{path.name}: {pl.error}")
@@ -91,9 +98,7 @@ def _parse(path: Path) -> Document:
     doc.document.subordinate_units = list(facts.get("subordinate_units") or [])
     doc.facts = facts
     doc.checks = run_checks(doc)
-    scanned = [i + 1 for i, p in enumerate(text.pages) if len("".join(p.split())) < MIN_TEXT_CHARS]
-    if scanned and len(scanned) > text.page_count / 2:
-        doc.errors.append(f"{path.name}: pages {scanned} have no text layer; their content is not read")
+    annotate_ocr(doc, ocr_result)
     if failed or any(pl.error for pl in layouts):
         doc.status = "partial"
     for note in notes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 MIN_TEXT_CHARS = 30  # a page with fewer non-space characters has no usable text layer
 
@@ -70,6 +71,9 @@ def read_pdf_text(path: Path | str) -> PdfText:
         msg = str(e)
         if "password" in msg.lower():
             raise UnreadablePDF("the PDF is encrypted with a password; ask the publisher for an open copy") from e
+        if not _has_pdf_objects(path):
+            raise UnreadablePDF("the file is damaged: it starts with a PDF header (%PDF-) but what follows is "
+                                "not a PDF body (no PDF objects)") from e
         tail = _tail(path)
         if b"%%EOF" not in tail:
             raise UnreadablePDF("the PDF is truncated (no end-of-file marker): the download was cut short") from e
@@ -90,6 +94,52 @@ def read_pdf_text(path: Path | str) -> PdfText:
         return out
     finally:
         doc.close()
+
+
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def _has_pdf_objects(path: Path, n: int = 4 << 20) -> bool:
+    """A cut-short PDF still holds numbered objects ("12 0 obj"); random bytes after a
+    %PDF- header do not, and calling those "truncated" would send people re-downloading."""
+    with open(path, "rb") as f:
+        return bool(PDF_OBJECT.search(f.read(n)))
+
+
+def classify_pages(path: Path | str, text: PdfText) -> list[str]:
+    """Each page as 'text' (has a text layer), 'scan' (no text, an image covering most of
+    it: OCR can read it) or 'blank' (no text and no such image: nothing to read).
+
+    Why the image test: a page without text is only a scan when there is a picture of the
+    page to read; calling an empty page "scanned" would promise content that is not there.
+    """
+    kinds = ["text" if len(re.sub(r"\s", "", t)) >= MIN_TEXT_CHARS else "" for t in text.pages]
+    if all(kinds):
+        return kinds
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for i, k in enumerate(kinds):
+            if not k:
+                kinds[i] = "scan" if _image_cover(doc[i]) >= SCAN_COVER else "blank"
+        return kinds
+    finally:
+        doc.close()
+
+
+SCAN_COVER = 0.4  # share of the page an image must cover to be a page scan (not a logo or stamp)
+
+
+def _image_cover(page: pdfium.PdfPage) -> float:
+    """The largest share of the page one image object covers."""
+    w, h = page.get_size()
+    best = 0.0
+    try:
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            x0, y0, x1, y1 = obj.get_bounds()
+            best = max(best, (min(x1, w) - max(x0, 0)) * (min(y1, h) - max(y0, 0)) / (w * h or 1))
+    finally:
+        page.close()
+    return best
 
 
 def _tail(path: Path, n: int = 2048) -> bytes:

@@ -1,0 +1,238 @@
+"""OCR stage: give scanned pages a text layer with OCRmyPDF + Tesseract, then parse as usual.
+
+Only pages with no text and an image covering them are OCR'd (pdf.classify_pages); pages
+with a text layer and blank pages are left alone. The OCR'd file is a derived version kept
+next to the archive (<derived>/<sha256 of the original>.ocr.pdf, with a .ocr.json of the
+pages and word confidences), so re-parsing never runs OCR twice; the original stays the
+document's identity (source.sha256). The text layer comes from parsers/ocr_plugin.py.
+
+Wrong digits must never pass silently: the arithmetic identities and the text-layer
+verification apply to OCR'd tables as to any other, and `annotate` adds one failed check
+("ocr confidence") per row whose amounts were read from words below LOW_CONFIDENCE.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers.document import Check, Document
+from parsers.ocr_rules import write_rules
+from parsers.pdf import PdfText, classify_pages, read_pdf_text
+
+PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim ocrmypdf"  # Debian packages the stage needs
+LANGUAGES = "chi_sim+eng"  # eng reads the Latin letters of codes and notes; chi_sim the rest
+PAGESEG = None  # Tesseract's default (3, automatic): 6 and 4 lose the table body (bench/ocr_accuracy.py)
+OVERSAMPLE = 300  # dpi: scans at 150 dpi are upsampled, Tesseract's digit accuracy needs ~300
+TIMEOUT = 180  # seconds a page may take in Tesseract before OCRmyPDF gives up on it
+# Words Tesseract reads at under this confidence are suspect. On the bench's scans the amount
+# words read right sit at 85-96 and misread ones mostly below 70 (bench/ocr_accuracy.py).
+LOW_CONFIDENCE = 70.0
+SETTINGS = f"6|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}"  # a derived file made with other settings is redone
+PLUGIN = Path(__file__).with_name("ocr_plugin.py")
+
+
+class OcrUnavailable(Exception):
+    """The OCR tools are missing or failed; the message says what to install or what broke."""
+
+
+@dataclass
+class OcrResult:
+    path: Path  # the derived PDF with a text layer
+    text: PdfText
+    pages: list[int]  # 1-based pages that were OCR'd
+    confidence: dict[int, float]  # page -> mean word confidence (0-100)
+    words: dict[int, list[dict]] = field(default_factory=dict)  # page -> [{text, conf, bbox}]
+    seconds: float = 0.0
+
+
+def enabled(flag: bool | None) -> bool:
+    """An explicit flag wins; else BUDGET_ETL_OCR (set from config parse.ocr by the CLI); else on."""
+    if flag is not None:
+        return flag
+    return os.environ.get("BUDGET_ETL_OCR", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def derived_dir_for(path: Path, derived_dir: Path | str | None) -> Path | None:
+    """Where derived files go: the argument, BUDGET_ETL_DERIVED_DIR, or derived/ beside an
+    archive's raw/ folder; None for a loose file (then the system's temp folder caches it)."""
+    if derived_dir:
+        return Path(derived_dir)
+    if os.environ.get("BUDGET_ETL_DERIVED_DIR"):
+        return Path(os.environ["BUDGET_ETL_DERIVED_DIR"])
+    if path.parent.name == "raw":
+        return path.parent.parent / "derived"
+    return None
+
+
+def missing_tools() -> str | None:
+    """What is missing to run OCR, in words naming the Debian packages, or None."""
+    missing = [c for c in ("ocrmypdf", "tesseract") if shutil.which(c) is None]
+    if not missing:
+        try:
+            langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
+                                   timeout=30).stdout.split()
+        except (OSError, subprocess.SubprocessError):
+            langs = []
+        missing = [f"Tesseract language '{lang}'" for lang in LANGUAGES.split("+") if lang not in langs]
+    if not missing:
+        return None
+    return (f"OCR is not available ({', '.join(missing)} not found): install the Debian packages "
+            f"{PACKAGES} (sudo apt-get install {PACKAGES}, or `make sysdeps`)")
+
+
+def ocr_document(path: Path, sha256: str, pages: list[int], derived_dir: Path | None) -> OcrResult:
+    """OCR these pages of the PDF (or reuse the derived file made earlier with the same settings)."""
+    reason = missing_tools()
+    if reason:
+        raise OcrUnavailable(reason)
+    derived_dir = derived_dir or Path(tempfile.gettempdir()) / "budget-etl-ocr"
+    derived_dir.mkdir(parents=True, exist_ok=True)
+    return _ocr(path, sha256, pages, derived_dir)
+
+
+def _ocr(path: Path, sha256: str, pages: list[int], out_dir: Path) -> OcrResult:
+    out, meta_file = out_dir / f"{sha256}.ocr.pdf", out_dir / f"{sha256}.ocr.json"
+    if out.exists() and meta_file.exists():
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        if meta.get("settings") == SETTINGS and meta.get("pages") == pages:
+            return _result(out, meta)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="budget-etl-ocr-", dir=out_dir) as tmp:
+        tmp_pdf, sidecar = Path(tmp) / "out.pdf", Path(tmp) / "words"
+        sidecar.mkdir()
+        write_rules(path, pages, sidecar)
+        args = ["ocrmypdf", "-q", "--plugin", str(PLUGIN), "-l", LANGUAGES, "--pages",
+                ",".join(map(str, pages)), "--skip-text", "--output-type", "pdf", "--optimize", "0",
+                "-j", "1", "--oversample", str(OVERSAMPLE), "--tesseract-timeout", str(TIMEOUT)]
+        if PAGESEG is not None:
+            args += ["--tesseract-pagesegmode", str(PAGESEG)]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "BUDGET_ETL_OCR_SIDECAR": str(sidecar)}
+        try:
+            p = subprocess.run([*args, str(path), str(tmp_pdf)], capture_output=True, text=True, env=env,
+                               timeout=TIMEOUT * len(pages) + 60)
+        except subprocess.TimeoutExpired as e:
+            raise OcrUnavailable(f"OCRmyPDF did not finish within {e.timeout:.0f} s") from e
+        if p.returncode != 0 or not tmp_pdf.exists():
+            last = (p.stderr.strip().splitlines() or ["no message"])[-1]
+            raise OcrUnavailable(f"OCRmyPDF failed (exit {p.returncode}: {last})")
+        words: dict[str, list[dict]] = {}
+        for f in sidecar.glob("*.words.json"):
+            w = json.loads(f.read_text(encoding="utf-8"))
+            words[str(w["page"])] = w["words"]
+        meta = {"settings": SETTINGS, "source_sha256": sha256, "pages": pages, "words": words,
+                "seconds": round(time.perf_counter() - t0, 2)}
+        os.replace(tmp_pdf, out)
+    tmp_meta = meta_file.with_suffix(".json.tmp")
+    tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp_meta, meta_file)
+    return _result(out, meta)
+
+
+def _result(out: Path, meta: dict) -> OcrResult:
+    words = {int(k): v for k, v in meta.get("words", {}).items()}
+    conf = {}
+    for page in meta["pages"]:
+        cs = [w["conf"] for w in words.get(page, []) if w["conf"] >= 0]
+        conf[page] = round(sum(cs) / len(cs), 1) if cs else 0.0
+    return OcrResult(out, read_pdf_text(out), list(meta["pages"]), conf, words, float(meta.get("seconds", 0.0)))
+
+
+# ------------------------------------------------------------------------------ in the parse
+
+
+def prepare(path: Path, text: PdfText, doc: Document, ocr: bool | None = None,
+            derived_dir: Path | str | None = None) -> OcrResult | None:
+    """Run OCR on the scanned pages when there are any and OCR is on.
+
+    Returns the OCR result to parse from (its path and text), or None to parse the original.
+    When nothing is readable (every page scanned and OCR off or unavailable, or every page
+    blank) doc.status and doc.errors say so and the caller stops.
+    """
+    kinds = classify_pages(path, text)
+    scans = [i + 1 for i, k in enumerate(kinds) if k == "scan"]
+    n = text.page_count
+    if not scans:
+        if "text" not in kinds:
+            doc.status = "no_text_layer"
+            doc.errors.append(f"{path.name}: all {n} pages are blank (no text and no page image): nothing to read")
+        return None
+    why = "OCR is turned off (parse --no-ocr or config parse.ocr: false)"
+    result = None
+    if enabled(ocr):
+        try:
+            result = ocr_document(path, text.sha256, scans, derived_dir_for(path, derived_dir))
+        except OcrUnavailable as e:
+            why = str(e)
+    if result is None:
+        if "text" not in kinds:
+            doc.status = "no_text_layer"
+            doc.errors.append(f"{path.name}: none of the {n} pages has a text layer and {len(scans)} are scanned "
+                              f"images: {why}")
+        else:
+            doc.errors.append(f"{path.name}: pages {scans} are scanned images without a text layer; "
+                              f"their content is not read: {why}")
+        return None
+    doc.ocr, doc.ocr_pages, doc.ocr_confidence = True, result.pages, result.confidence
+    return result
+
+
+def annotate(doc: Document, result: OcrResult | None) -> None:
+    """Mark tables and rows read from OCR'd pages; flag rows whose amounts are low-confidence words."""
+    if result is None:
+        return
+    ocr_pages = set(result.pages)
+    for t in doc.tables:
+        if not ocr_pages.intersection(t.pages):
+            continue
+        t.ocr = True
+        scale = 10000.0 if (t.money_unit or "").startswith("万") else 1.0
+        for r in t.rows:
+            if r.page not in ocr_pages:
+                continue
+            r.ocr = True
+            found = _amount_words(result.words.get(r.page, []), r.code, r.name,
+                                  [v / scale for v in r.values.values() if v])
+            if found:
+                r.ocr_confidence = min(w["conf"] for w in found)
+            low = [w for w in found if w["conf"] < LOW_CONFIDENCE]
+            if low:
+                doc.checks.append(Check(
+                    rule="ocr confidence", table=f"{t.kind} ({t.label or t.title})", passed=False, page=r.page,
+                    expected=LOW_CONFIDENCE, actual=min(w["conf"] for w in low),
+                    detail=f"{r.code or ''} {r.name}: amount(s) {', '.join(w['text'] for w in low)} read by OCR "
+                           f"at confidence under {LOW_CONFIDENCE:.0f}".strip()))
+
+
+def _number(s: str) -> float | None:
+    try:
+        return float(s.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _amount_words(words: list[dict], code: str | None, name: str, amounts: list[float]) -> list[dict]:
+    """The words on the row's line that hold its amounts: the line is found by the row's code
+    (or name); the words by value, so a column read elsewhere on the page is not taken."""
+    anchor = next((w for w in words if code and w["text"].replace(" ", "") == code), None)
+    if anchor is None and name:
+        anchor = next((w for w in words if w["text"] == name), None)
+    pool = words
+    if anchor is not None:
+        y0, y1 = anchor["bbox"][1], anchor["bbox"][3]
+        h = max(y1 - y0, 1.0)
+        pool = [w for w in words if y0 - h / 2 <= (w["bbox"][1] + w["bbox"][3]) / 2 <= y1 + h / 2]
+    out = []
+    for w in pool:
+        v = _number(w["text"])
+        if v is not None and any(abs(v - a) < 0.005 + 1e-9 * abs(a) for a in amounts):
+            out.append(w)
+    if anchor is None:  # no line to stand on: only amounts that occur once on the page count
+        out = [w for w in out if sum(1 for x in out if x["text"] == w["text"]) == 1]
+    return out

@@ -1,0 +1,192 @@
+"""OCRmyPDF plugin: Tesseract's words, regrouped and repaired, as the page's text layer.
+
+Why not Tesseract's own PDF renderer: it writes every word Tesseract sees, and Tesseract cuts
+Chinese text into one- and two-character words and amounts at their separators
+("1, 394. 97"), so titles no longer match (一 般 公 共 预 算) and a table reader puts the
+pieces of one amount into different columns. This engine runs Tesseract once for TSV (word
+boxes and confidences), joins the words of one line that touch (gap under JOIN_GAP of the
+line height), repairs amount tokens where the repair is unambiguous, and writes them as
+invisible text in the built-in STSong-Light CID font (nothing to embed; pdfium, pdfminer and
+playa map it to Unicode). The ruling lines parsers/ocr_rules.py found in the page image
+(<page>.rules.json in the folder BUDGET_ETL_OCR_SIDECAR names) are drawn as thin vector lines
+over the scanned ones, so the lattice reader sees the grid a born-digital report has. Each
+page's words with their confidences go to the same folder, for the parser's confidence checks.
+(Painting the rules out of the image before Tesseract was tried and read worse: Tesseract's
+own layout analysis uses the lines to find the cells.)
+
+This file runs inside OCRmyPDF's own Python (the system one), so it imports only the
+standard library, OCRmyPDF, PIL and reportlab, which OCRmyPDF depends on.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from ocrmypdf import hookimpl
+from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
+
+JOIN_GAP = 0.6  # words closer than this × their height are one word (column gaps are wider)
+SEP_GAP = 1.5  # "225." and "08": the gap after a separator, × the height
+FONT = "STSong-Light"
+
+# amount tokens: digits with the separators and the letters Tesseract mistakes for digits
+LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                           "!": "1", "S": "5", "s": "5", "б": "6", "B": "8", "Z": "2", "z": "2",
+                           "g": "9", "，": ",", "。": ".", "．": ".", "、": ",", "_": ""})
+AMOUNT_SHAPE = re.compile(r"^-?[\dOoDQlI|!SsбBZzg]{1,3}([,，、]?[\dOoDQlI|!SsбBZzg]{3})*([.。．][\dOoDQlI|!SsбBZzg]{1,6})?$")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def repair_amount(token: str) -> str:
+    """'1, 394. 97' → '1,394.97'; 'l,2O4.5б' → '1,204.56' — only when the whole token has an
+    amount's shape and at least two real digits, so words (and codes) are left alone."""
+    t = re.sub(r"\s+", "", token)
+    if re.fullmatch(r"-?[\d,.]+", t):
+        return t
+    if AMOUNT_SHAPE.match(t) and sum(c.isdigit() for c in t) >= 2 and re.search(r"[,.，。．、]", t):
+        return t.translate(LOOKALIKE)
+    return token
+
+
+def _words(tsv: Path) -> list[list[dict]]:
+    """Tesseract's words grouped by line, left to right."""
+    lines: dict[tuple, list[dict]] = {}
+    with open(tsv, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row["level"] != "5" or not (row.get("text") or "").strip():
+                continue
+            key = (row["page_num"], row["block_num"], row["par_num"], row["line_num"])
+            x, y, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
+            lines.setdefault(key, []).append({"text": row["text"].strip(), "conf": float(row["conf"]),
+                                              "x0": x, "y0": y, "x1": x + w, "y1": y + h})
+    return [sorted(ws, key=lambda w: w["x0"]) for ws in lines.values()]
+
+
+def _join(line: list[dict]) -> list[dict]:
+    """Merge touching words of a line; a merged word keeps its lowest confidence.
+
+    Two words touch when the gap is under JOIN_GAP of the taller one's height; a fragment
+    ending in a separator ("1," "225.") joins a following digit across SEP_GAP, as wide
+    as the gap a proportional font leaves after a point (never as wide as a column gap).
+    """
+    out: list[dict] = []
+    for w in line:
+        prev = out[-1] if out else None
+        gap = w["x0"] - prev["x1"] if prev else 0.0
+        h = max(w["y1"] - w["y0"], prev["y1"] - prev["y0"], 1) if prev else 1
+        split_amount = bool(prev and re.search(r"\d[,.，。．]$", prev["text"]) and w["text"][0].isdigit())
+        if prev and (gap < JOIN_GAP * h or (split_amount and gap < SEP_GAP * h)):
+            sep = "" if (CJK.search(prev["text"][-1]) or CJK.search(w["text"][0])
+                         or re.search(r"[\d,.，。．]$", prev["text"])) else " "
+            prev.update(text=prev["text"] + sep + w["text"], conf=min(prev["conf"], w["conf"]),
+                        x1=max(prev["x1"], w["x1"]), y0=min(prev["y0"], w["y0"]), y1=max(prev["y1"], w["y1"]))
+        else:
+            out.append(dict(w))
+    for w in out:
+        w["text"] = repair_amount(w["text"])
+    return out
+
+
+def _render(words: list[list[dict]], rules: list[list[float]], size_px: tuple[int, int], dpi: float,
+            out_pdf: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    k = 72.0 / dpi
+    width, height = size_px[0] * k, size_px[1] * k
+    c = canvas.Canvas(str(out_pdf), pagesize=(width, height), pageCompression=0)
+    c.setLineWidth(0.5)
+    for x0, y0, x1, y1, _thick in rules:  # page fractions, top-left origin
+        c.line(x0 * width, height - y0 * height, x1 * width, height - y1 * height)
+    for line in words:
+        if not line:
+            continue
+        bottom = max(w["y1"] for w in line) * k
+        size = max(4.0, sorted((w["y1"] - w["y0"]) for w in line)[len(line) // 2] * k)
+        for w in line:
+            text = w["text"]
+            natural = c.stringWidth(text, FONT, size)
+            t = c.beginText()
+            t.setTextRenderMode(3)  # invisible: the scan shows, the text is there to read
+            t.setFont(FONT, size)
+            if natural > 0:
+                t.setHorizScale(100.0 * (w["x1"] - w["x0"]) * k / natural)
+            t.setTextOrigin(w["x0"] * k, height - bottom + 0.12 * size)
+            t.textOut(text)
+            c.drawText(t)
+    c.showPage()
+    c.save()
+    _font_as_f1(out_pdf)
+
+
+def _font_as_f1(path: Path) -> None:
+    """OCRmyPDF grafts the text layer's font only under the name /F1 (or /f-0-0), and
+    reportlab names its first font F1 whether used or not: give our CID font that name."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        fonts = page.Resources.Font
+        key = next((k for k in fonts.keys() if fonts[k].get("/BaseFont") == pikepdf.Name("/" + FONT)), None)  # noqa: SIM118
+        if key and key != "/F1":
+            fonts["/F1"] = fonts[key]
+            del fonts[key]
+            data = page.Contents.read_bytes() if not isinstance(page.Contents, pikepdf.Array) else b"".join(
+                c.read_bytes() for c in page.Contents)
+            page.Contents = pdf.make_stream(data.replace(key.encode() + b" ", b"/F1 "))
+        pdf.save(path)
+
+
+def _pageno(path: Path) -> int:
+    m = re.match(r"(\d+)_", path.name)
+    return int(m.group(1)) if m else 0
+
+
+class TableOcrEngine(TesseractOcrEngine):
+    """Tesseract, with a text layer built for reading tables (see the module docstring)."""
+
+    @staticmethod
+    def generate_pdf(input_file, output_pdf, output_text, options):
+        from PIL import Image
+
+        input_file, output_pdf = Path(input_file), Path(output_pdf)
+        prefix = output_pdf.with_suffix("")
+        args = ["tesseract", "-l", "+".join(options.languages), "--oem", str(options.tesseract_oem or 1)]
+        if options.tesseract_pagesegmode is not None:
+            args += ["--psm", str(options.tesseract_pagesegmode)]
+        for cfg in options.tesseract_config or []:
+            args += [cfg]
+        page = _pageno(input_file)
+        sidecar = Path(os.environ["BUDGET_ETL_OCR_SIDECAR"]) if os.environ.get("BUDGET_ETL_OCR_SIDECAR") else None
+        rules_file = sidecar / f"{page}.rules.json" if sidecar else None
+        rules = json.loads(rules_file.read_text())["segments"] if rules_file and rules_file.exists() else []
+        with Image.open(input_file) as im:
+            size = im.size
+            dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300.0
+        subprocess.run(args + ["--dpi", str(round(dpi)), str(input_file), str(prefix), "tsv", "txt"], check=True,
+                       capture_output=True, timeout=options.tesseract_timeout or None)
+        words = [_join(line) for line in _words(prefix.with_suffix(".tsv"))]
+        _render(words, rules, size, dpi, output_pdf)
+        txt = prefix.with_suffix(".txt")
+        Path(output_text).write_text(txt.read_text(encoding="utf-8") if txt.exists() else "", encoding="utf-8")
+        if sidecar:
+            k = 72.0 / dpi
+            flat = [{"text": w["text"], "conf": round(w["conf"], 1),
+                     "bbox": [round(w["x0"] * k, 1), round(w["y0"] * k, 1), round(w["x1"] * k, 1),
+                              round(w["y1"] * k, 1)]} for line in words for w in line]
+            tmp = sidecar / f"{page}.words.json.tmp"
+            tmp.write_text(json.dumps({"page": page, "dpi": dpi, "words": flat}, ensure_ascii=False))
+            os.replace(tmp, sidecar / f"{page}.words.json")
+
+
+@hookimpl
+def get_ocr_engine():
+    return TableOcrEngine()
