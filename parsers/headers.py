@@ -26,6 +26,7 @@ def templates() -> dict:
     with open(TEMPLATES / "tables.yaml", encoding="utf-8") as f:
         data = yaml.safe_load(f)
     data["_measures"] = [(m["key"], re.compile(m["header"])) for m in data["measures"]]
+    data["_qualifiers"] = [(q["suffix"], re.compile(q["header"])) for q in data["measure_qualifiers"]]
     roles = data["roles"]
     data["_roles"] = {
         "lei": re.compile(roles["code_split"]["lei"]),
@@ -142,15 +143,20 @@ def measure_key(path: list[str], doc_year: int | None, doc_kind: str | None = No
     if key == "budget_initial" and doc_kind != "final_accounts":
         key = "total"  # a budget's 年初预算数 is the budget itself
     joined = "".join(path)
-    if key not in ("change", "change_pct") and _is_prior(joined, doc_year):
+    if key not in ("change", "change_pct") and _is_prior(joined, doc_year, words=key not in _OWN_PRIOR_WORD):
         key = "prior_" + key
     elif doc_kind == "final_accounts" and key != "budget_initial" and any(t["_budget"].match(p) for p in path):
         key = "budget_" + key
     return key
 
 
-def _is_prior(label: str, doc_year: int | None) -> bool:
-    if templates()["_prior"].search(label):
+# Measures whose own name says 上年 (上年结转 is this year's money brought forward, not a
+# prior-year column): only a printed earlier year makes their column a prior one.
+_OWN_PRIOR_WORD = frozenset({"carryover", "fiscal_carryover", "nonfiscal_carryover"})
+
+
+def _is_prior(label: str, doc_year: int | None, words: bool = True) -> bool:
+    if words and templates()["_prior"].search(label):
         return True
     if doc_year:
         years = [int(y) for y in re.findall(r"(20\d\d)\s*年", label)]
@@ -242,7 +248,7 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     amount_cols = [c for c in range(n) if c not in taken
                    and (stats[c]["amounts"] >= stats[c]["text"] or not stats[c]["n"])]
     _drop_shared_group(cols, amount_cols)
-    used: set[str] = set()
+    used: dict[str, int] = {}
     unlabeled = []
     for c in amount_cols:
         key = measure_key(cols.labels[c], doc_year, doc_kind) if cols.labels[c] else None
@@ -251,11 +257,9 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
             continue
         if key.endswith("change_pct"):
             continue  # a percentage, not an amount: derivable, and never summed
-        base, k = key, 2
-        while key in used:  # the same header twice: keep both, numbered
-            key = f"{base}_{k}"
-            k += 1
-        used.add(key)
+        if key in used:  # the same key twice: the second is named by what its header adds
+            key = qualified_key(key, cols.labels[c], cols.labels[used[key]], used, c)
+        used[key] = c
         cols.measures[c] = key
     unlabeled = [c for c in unlabeled if not cols.labels[c]]  # a header we cannot read (备注) is no measure
     if unlabeled and kind_measures:
@@ -264,6 +268,24 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         for c, m in zip(unlabeled, free, strict=False):
             cols.measures[c] = m
 
+
+
+def qualified_key(key: str, path: list[str], first_path: list[str], used: dict[str, int], col: int) -> str:
+    """Name a second column that reads as `key`: the header words it has and the first one lacks
+    (扣除基建 → total_excl_capital, 年末结转 → carryover_closing, 本级财政拨款 → total_fiscal), from
+    tables.yaml measure_qualifiers; a header printed identically twice takes its column letter."""
+    extra = "/".join(p for p in path if p not in first_path) or "/".join(path)
+    for suffix, rx in templates()["_qualifiers"]:
+        if rx.search(extra) and f"{key}_{suffix}" not in used:
+            return f"{key}_{suffix}"
+    letters = ""
+    n = col
+    while True:
+        letters = chr(ord("a") + n % 26) + letters
+        n = n // 26 - 1
+        if n < 0:
+            break
+    return f"{key}_col_{letters}"
 
 
 def _drop_shared_group(cols: Columns, amount_cols: list[int]) -> None:

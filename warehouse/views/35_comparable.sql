@@ -1,0 +1,125 @@
+-- Layer 3.5, comparable: the measure glossary, reports made of several files, code crosswalk.
+
+-- ---------------------------------------------------------------- measures
+
+-- The glossary of value keys. A key is [prior_|budget_]MEASURE[_QUALIFIER]: the measure (what
+-- the column holds), the period (current / prior year), the basis (budget / final / adjusted),
+-- and a qualifier the header adds when two columns would read alike (扣除基建 → excl_capital).
+-- Fund scope: the qualifier's, else the table's (一般公共预算…表 → 一般公共预算), else all funds.
+CREATE OR REPLACE VIEW measure_glossary AS
+SELECT * FROM (VALUES
+    ('total', '合计', 'total'),
+    ('basic', '基本支出', 'basic expenditure'),
+    ('project', '项目支出', 'project expenditure'),
+    ('personnel', '人员经费', 'personnel costs'),
+    ('public', '公用经费', 'public (office) costs'),
+    ('business', '经营支出', 'operating expenditure of public institutions'),
+    ('subsidy_subordinate', '对附属单位补助支出', 'subsidies to subordinate units'),
+    ('remit_superior', '上缴上级支出', 'remittances to the superior'),
+    ('carryover_next', '结转下年', 'carried over to next year'),
+    ('carryover', '上年结转和结余', 'carry-over and balance from last year'),
+    ('fiscal_carryover', '财政拨款结转', 'carry-over of fiscal appropriations'),
+    ('nonfiscal_carryover', '非财政拨款结转结余', 'carry-over of non-fiscal funds'),
+    ('three_public_total', '“三公”经费合计', 'three public expenses total'),
+    ('abroad', '因公出国（境）费', 'official travel abroad'),
+    ('vehicle_total', '公务用车购置及运行费', 'official vehicles purchase and operation'),
+    ('vehicle_purchase', '公务用车购置费', 'official vehicle purchase'),
+    ('vehicle_operation', '公务用车运行维护费', 'official vehicle operation'),
+    ('reception', '公务接待费', 'official reception'),
+    ('meeting', '会议费', 'meetings'),
+    ('training', '培训费', 'training'),
+    ('operating_costs', '机关运行经费', 'running costs of government offices'),
+    ('procurement', '政府采购', 'government procurement'),
+    ('procurement_sme', '政府采购（中小企业）', 'procurement from SMEs'),
+    ('procurement_small_micro', '政府采购（小微企业）', 'procurement from small and micro enterprises'),
+    ('superior_subsidy', '上级补助收入', 'subsidies from the superior'),
+    ('subordinate_remit', '附属单位上缴收入', 'remittances from subordinate units'),
+    ('transfer_gpb', '上级一般公共预算转移支付', 'general-budget transfers from the superior'),
+    ('transfer_gov_fund', '上级政府性基金转移支付', 'government-fund transfers from the superior'),
+    ('transfer_soe', '上级国有资本经营预算转移支付', 'state-capital transfers from the superior'),
+    ('general_public_budget', '一般公共预算拨款', 'general public budget appropriation'),
+    ('gov_fund', '政府性基金预算拨款', 'government fund appropriation'),
+    ('soe_capital', '国有资本经营预算拨款', 'state-owned capital operation appropriation'),
+    ('fiscal_special', '财政专户管理资金', 'fiscal special-account funds'),
+    ('fiscal', '财政拨款', 'fiscal appropriation'),
+    ('education_fees', '教育收费', 'education fees'),
+    ('business_income', '事业收入', 'public-institution revenue'),
+    ('operating_income', '经营收入', 'operating revenue'),
+    ('other_income', '其他收入', 'other revenue'),
+    ('unit_funds', '单位资金', 'unit funds'),
+    ('use_of_reserves', '用事业基金弥补收支差额', 'use of reserves'),
+    ('change', '增减额', 'change on last year'),
+    ('budget_initial', '年初预算数', 'initial budget'),
+    ('adjusted_budget', '调整预算数', 'adjusted budget'),
+    ('revenue_total', '收入总计', 'revenue total'),
+    ('expenditure_total', '支出总计', 'expenditure total'),
+    ('econ_301', '工资福利支出', 'wages and benefits (301)'),
+    ('econ_302', '商品和服务支出', 'goods and services (302)'),
+    ('econ_303', '对个人和家庭的补助', 'subsidies to individuals and households (303)'),
+    ('econ_307', '债务利息及费用支出', 'interest and debt costs (307)'),
+    ('econ_309', '资本性支出（基本建设）', 'capital expenditure - construction (309)'),
+    ('econ_310', '资本性支出', 'capital expenditure (310)'),
+    ('econ_311', '对企业补助（基本建设）', 'subsidies to enterprises - construction (311)'),
+    ('econ_312', '对企业补助', 'subsidies to enterprises (312)'),
+    ('econ_313', '对社会保障基金补助', 'subsidies to social security funds (313)'),
+    ('econ_399', '其他支出', 'other expenditure (399)')
+) AS g(measure, meaning_zh, meaning_en);
+
+CREATE OR REPLACE VIEW measure_qualifier_glossary AS
+SELECT * FROM (VALUES
+    ('excl_capital', '扣除基建投资后', 'excluding capital construction', NULL),
+    ('closing', '年末', 'at year end', NULL),
+    ('opening', '年初', 'at year start', NULL),
+    ('used', '其中：动用', 'of which used', NULL),
+    ('fiscal', '财政拨款', 'fiscal appropriations only', '财政拨款'),
+    ('gpb', '一般公共预算', 'general public budget only', '一般公共预算'),
+    ('gov_fund', '政府性基金', 'government funds only', '政府性基金'),
+    ('expenditure', '支出', 'expenditure side', NULL),
+    ('revenue', '收入', 'revenue side', NULL),
+    ('subtotal', '小计', 'subtotal', NULL)
+) AS q(qualifier, meaning_zh, meaning_en, fund_scope);
+
+CREATE OR REPLACE VIEW measures AS
+WITH used AS (
+    SELECT l.table_kind, l.measure AS key, d.kind AS doc_kind, count(*) AS n_values,
+           count(DISTINCT l.doc_id) AS n_documents,
+           list(DISTINCT json_extract_string(t.columns, '$."' || l.measure || '"'))
+               FILTER (WHERE json_extract_string(t.columns, '$."' || l.measure || '"') IS NOT NULL) AS printed_headers
+    FROM line_amounts l
+    JOIN doc_tables t USING (doc_id, table_idx)
+    JOIN document_versions d USING (doc_id)
+    GROUP BY ALL
+), split AS (
+    SELECT u.*,
+           CASE WHEN key LIKE 'prior\_%' ESCAPE '\' THEN 'prior' ELSE 'current' END AS period,
+           regexp_replace(key, '^(prior|budget)_', '') AS rest,
+           key LIKE 'budget\_%' ESCAPE '\' AS budget_column
+    FROM used u
+), parts AS (
+    SELECT s.*, coalesce(g.measure, g2.measure, s.rest) AS measure,
+           CASE WHEN g.measure IS NULL AND g2.measure IS NOT NULL THEN q.qualifier END AS qualifier
+    FROM split s
+    LEFT JOIN measure_glossary g ON g.measure = s.rest
+    LEFT JOIN measure_qualifier_glossary q ON g.measure IS NULL AND s.rest LIKE '%\_' || q.qualifier ESCAPE '\'
+    LEFT JOIN measure_glossary g2 ON g2.measure = left(s.rest, length(s.rest) - length(q.qualifier) - 1)
+    QUALIFY row_number() OVER (PARTITION BY s.table_kind, s.key, s.doc_kind ORDER BY g2.measure IS NULL,
+                               length(q.qualifier) DESC NULLS LAST) = 1
+)
+SELECT p.key, p.table_kind, p.doc_kind, p.measure, p.period,
+       CASE WHEN p.measure = 'adjusted_budget' THEN 'adjusted'
+            WHEN p.measure = 'budget_initial' OR p.budget_column OR p.doc_kind = 'budget' THEN 'budget'
+            WHEN p.doc_kind = 'final_accounts' THEN 'final' END AS basis,
+       coalesce(q.fund_scope,
+                CASE WHEN p.table_kind LIKE 'gpb\_%' ESCAPE '\' THEN '一般公共预算'
+                     WHEN p.table_kind LIKE 'fiscal\_%' ESCAPE '\' OR p.table_kind = 'three_public' THEN '财政拨款'
+                     WHEN p.table_kind = 'gov_fund_expenditure' THEN '政府性基金'
+                     WHEN p.table_kind = 'soe_capital_expenditure' THEN '国有资本经营'
+                     ELSE '全部资金' END) AS fund_scope,
+       p.qualifier,
+       concat_ws('，', g.meaning_zh, q.meaning_zh) AS meaning_zh,
+       concat_ws(', ', g.meaning_en, q.meaning_en) || CASE p.period WHEN 'prior' THEN ' (prior year)' ELSE '' END
+           AS meaning_en,
+       coalesce(p.printed_headers, []) AS printed_headers, p.n_values, p.n_documents
+FROM parts p
+LEFT JOIN measure_glossary g ON g.measure = p.measure
+LEFT JOIN measure_qualifier_glossary q ON q.qualifier = p.qualifier;
