@@ -89,7 +89,9 @@ def test_portal_run_records_the_broken_pdf_and_a_rerun_changes_nothing(tmp_path:
 
     c = second["counts"]
     assert (c["unchanged"], c["new"], c["parsed"], c["from_cache"], c["loaded"], c["rows_loaded"]) == (3, 0, 0, 0, 0, 0)
-    assert c["up_to_date"] == 3 and c["failed"] == 1  # the HTML page is still not a PDF
+    # the HTML page is still not a PDF, and the truncated PDF is still failing (issue 16 item 5)
+    assert c["up_to_date"] == 3 and c["failed"] == 2
+    assert any("broken.pdf" in f and "unreadable (still failing" in f for f in second["failures"])
     assert query(db, "SELECT doc_id, parsed_at, parsed_at_iso FROM documents ORDER BY doc_id") == parsed_at
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "data" / "parsed").glob("*.json")} == caches
 
