@@ -29,6 +29,8 @@ from parsers.narrative import (
     topic_windows,
 )
 
+_SPACED = re.compile(r"\d[ ,.]$")  # "2 6 6 , 7 0 5 . 5 5万元": the figure is not just its last digit
+
 
 def _cfg() -> dict[str, Any]:
     return load_template("sections.yaml")
@@ -159,9 +161,11 @@ def _first_hit(nt: NarrativeText, labels: list[str], windows: list[tuple[int, in
     for start, end in windows:
         for label in labels:
             for m in _rx(label).finditer(nt.text, start, end):
-                if nt.page_of(m.start()) in toc or definition.match(nt.text, m.end()):
+                if nt.page_of(m.start()) in toc or definition.match(nt.text, m.end()) or \
+                        _rx(_cfg()["not_after"]).search(nt.text, max(0, m.start() - 6), m.start()):
                     continue
-                hits = [h for h in _roles_after(nt, m.span(), end, stop, max_gap, final, year) if h.role == "current"]
+                hits = [h for h in _roles_after(nt, m.span(), end, stop, max_gap, final, year)
+                        if h.role == "current" and not _SPACED.search(nt.text, max(0, h.pos - 2), h.pos)]
                 if hits and (best is None or hits[0].pos < best):
                     best = hits[0].pos
                     break

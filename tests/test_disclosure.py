@@ -133,7 +133,7 @@ def test_empty_table_without_explanation_counts_half(tmp_path, docs):
 
 # --------------------------------------------------------------------------- narrative vs tables
 
-CENTRAL_AGREES = ["total_budget", "revenue", "expenditure", "basic", "project", "gpb", "gpb_basic",
+CENTRAL_AGREES = ["total_budget", "revenue", "expenditure", "basic", "project", "gpb_income", "gpb_basic",
                   "tp_total", "tp_abroad", "tp_reception", "tp_vehicle_total"]
 JIANGSU_AGREES = ["operating_costs", "procurement_total", "tp_vehicle_operation", "gpb_basic"]
 

@@ -4,7 +4,8 @@
 
 -- Parsed reports (latest versions) with what identifies them.
 CREATE OR REPLACE VIEW disclosure_documents AS
-SELECT d.doc_id, d.unit, d.unit_id, d.year, d.kind, d.scope, d.source_file, d.status, dd.ruleset,
+SELECT d.doc_id, d.unit, d.unit_id, d.year, d.kind, d.scope,
+       coalesce(nullif(regexp_extract(d.source_url, '[^/]+$'), ''), d.source_file) AS source_file, d.status, dd.ruleset,
        dd.w_tables, dd.w_sections, dd.w_consistency
 FROM documents d LEFT JOIN disclosure_docs dd USING (doc_id)
 WHERE d.is_latest AND d.status IN ('parsed', 'partial');
