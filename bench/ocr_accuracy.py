@@ -77,10 +77,13 @@ def code_rows(doc: Document) -> dict[tuple[int, str], list[dict]]:
 
 
 def top_pages(doc: Document, n: int) -> list[int]:
+    """The n pages where a table starts (its title is there, so the page reads on its own)
+    with the most code rows."""
     count: dict[int, int] = defaultdict(int)
-    for page, _code in code_rows(doc):
-        count[page] += 1
-    return sorted(sorted(count, key=lambda p: -count[p])[:n])
+    for t in doc.tables:
+        if t.pages:
+            count[t.pages[0]] += sum(1 for r in t.rows if r.code and r.page == t.pages[0])
+    return sorted(sorted((p for p in count if count[p]), key=lambda p: -count[p])[:n])
 
 
 def flagged(doc: Document, page: int, code: str, tables: set[str]) -> bool:

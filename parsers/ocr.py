@@ -34,7 +34,7 @@ TIMEOUT = 180  # seconds a page may take in Tesseract before OCRmyPDF gives up o
 # Words Tesseract reads at under this confidence are suspect. On the bench's scans the amount
 # words read right sit at 85-96 and misread ones mostly below 70 (bench/ocr_accuracy.py).
 LOW_CONFIDENCE = 70.0
-SETTINGS = f"6|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}"  # a derived file made with other settings is redone
+SETTINGS = f"8|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}"  # a derived file made with other settings is redone
 PLUGIN = Path(__file__).with_name("ocr_plugin.py")
 
 

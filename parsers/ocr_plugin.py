@@ -53,6 +53,27 @@ def repair_amount(token: str) -> str:
     return token
 
 
+FIXES_FILE = Path(__file__).with_name("templates") / "ocr_fixes.tsv"
+
+
+def _fixes() -> list[tuple[str, str]]:
+    if not FIXES_FILE.exists():
+        return []
+    rows = [ln.split("\t") for ln in FIXES_FILE.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+    return sorted(((r[0], r[1]) for r in rows if len(r) == 2), key=lambda r: -len(r[0]))
+
+
+FIXES = _fixes()
+
+
+def fix_words(text: str) -> str:
+    """Known misreadings of report vocabulary (templates/ocr_fixes.tsv), longest first."""
+    for wrong, right in FIXES:
+        text = text.replace(wrong, right)
+    return text
+
+
 def _words(tsv: Path) -> list[list[dict]]:
     """Tesseract's words grouped by line, left to right."""
     lines: dict[tuple, list[dict]] = {}
@@ -72,15 +93,19 @@ def _join(line: list[dict]) -> list[dict]:
 
     Two words touch when the gap is under JOIN_GAP of the taller one's height; a fragment
     ending in a separator ("1," "225.") joins a following digit across SEP_GAP, as wide
-    as the gap a proportional font leaves after a point (never as wide as a column gap).
+    as the gap a proportional font leaves after a point (never as wide as a column gap);
+    so do a colon and what it separates ("单位" ";万元") and two Chinese words ("基本" "支出":
+    Tesseract splits a title at gaps narrower than one character).
     """
     out: list[dict] = []
     for w in line:
         prev = out[-1] if out else None
         gap = w["x0"] - prev["x1"] if prev else 0.0
         h = max(w["y1"] - w["y0"], prev["y1"] - prev["y0"], 1) if prev else 1
-        split_amount = bool(prev and re.search(r"\d[,.，。．]$", prev["text"]) and w["text"][0].isdigit())
-        if prev and (gap < JOIN_GAP * h or (split_amount and gap < SEP_GAP * h)):
+        split_amount = bool(prev and ((re.search(r"\d[,.，。．]$", prev["text"]) and w["text"][0].isdigit())
+                                      or re.match(r"[:;：；]", w["text"]) or re.search(r"[:;：；]$", prev["text"])))
+        both_cjk = bool(prev and CJK.search(prev["text"][-1]) and CJK.search(w["text"][0]))
+        if prev and (gap < JOIN_GAP * h or ((split_amount or both_cjk) and gap < SEP_GAP * h)):
             sep = "" if (CJK.search(prev["text"][-1]) or CJK.search(w["text"][0])
                          or re.search(r"[\d,.，。．]$", prev["text"])) else " "
             prev.update(text=prev["text"] + sep + w["text"], conf=min(prev["conf"], w["conf"]),
@@ -88,7 +113,7 @@ def _join(line: list[dict]) -> list[dict]:
         else:
             out.append(dict(w))
     for w in out:
-        w["text"] = repair_amount(w["text"])
+        w["text"] = fix_words(repair_amount(w["text"]))
     return out
 
 
