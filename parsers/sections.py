@@ -82,7 +82,8 @@ def find_sections(nt: NarrativeText, figures: list[dict[str, Any]]) -> list[dict
     found_keys = {f["key"]: f for f in figures}
     out = []
     for name, sec in cfg["sections"].items():
-        hit = _section_heading(nt, sec, headings, cfg) or _section_statement(nt, sec, toc)
+        hit = (_section_heading(nt, sec, headings, cfg) or _plain_heading(nt, sec, toc, cfg)
+               or _section_statement(nt, sec, toc))
         if hit is None:
             fig = next((found_keys[k] for k in sec.get("figures", []) if k in found_keys), None)
             hit = (fig["page"], fig["sentence"][:40]) if fig else None
@@ -102,6 +103,17 @@ def _section_heading(nt: NarrativeText, sec: dict[str, Any], headings: list[tupl
             if not sec.get("glossary") and re.search(cfg["definition_after"], body[m.end():]):
                 continue  # "1．机关运行经费：是指…" is a 名词解释 entry
             return nt.page_of(pos), body[:span]
+    return None
+
+
+def _plain_heading(nt: NarrativeText, sec: dict[str, Any], toc: set[int], cfg: dict[str, Any]) -> tuple[int, str] | None:
+    """An unnumbered title line: "名词解释", "上海市…办事处（部门）主要职能" (the whole line)."""
+    for pos, line in _lines(nt):
+        if len(line) > 40 or nt.page_of(pos) in toc:
+            continue
+        for pattern in sec.get("headings", []):
+            if _rx(cfg["plain_heading"].replace("KEY", pattern)).match(line):
+                return nt.page_of(pos), line
     return None
 
 
