@@ -257,3 +257,14 @@ def test_bad_facts_load_and_reload_is_idempotent(tmp_path, docs):
     assert rows(con, "SELECT count(*) AS n FROM disclosure_items")[0]["n"] == first == 19
     assert rows(con, "SELECT count(*) AS n FROM disclosure_checks WHERE key = 'tp_total'")[0]["n"] == 0
     assert rows(con, "SELECT count(*) AS n FROM disclosure_score")[0]["n"] == 1
+
+
+def test_unnumbered_titles_and_glossary_entries():
+    pages = read_pdf_text(REAL / "shanghai-putuo_wanli-jiedao_2024_yusuan_bumen.pdf").pages
+    meta = {"kind": "budget", "year": 2024}
+    found = {s["name"]: s["page"] for s in extract_sections(pages, meta)["sections"]}
+    # "…办事处（部门）主要职能" and a bare "名词解释" line are titles; "（七）“三公”经费：是…" in the
+    # glossary (p5) is not the 三公 section (p32)
+    assert (found["functions"], found["organisation"], found["glossary"], found["three_public"]) == (3, 4, 5, 32)
+    altered = [p.replace("（部门）主要职能", "（部门）概述") for p in pages]
+    assert "functions" not in {s["name"] for s in extract_sections(altered, meta)["sections"]}
