@@ -40,7 +40,7 @@ class Row(BaseModel):
     page: int | None = None
     values: dict[str, float] = Field(default_factory=dict)
     # additions
-    scheme: Literal["function", "econ_dept", "econ_gov"] | None = None
+    scheme: Literal["function", "econ_dept", "econ_gov", "revenue"] | None = None
     code_source: Literal["printed", "inferred", "name"] | None = None
     unit: str | None = None  # subordinate unit when a table lists several units (深圳 预算单位 column)
     project: str | None = None  # project name in 项目支出 tables
@@ -76,6 +76,8 @@ class Table(BaseModel):
     note: str | None = None  # e.g. 本表为空表 remark
     flavor: str | None = None  # camelot flavor the cells came from
     decimals: int | None = None  # digits printed after the point (sets check tolerances)
+    # checked against the pages' own text (parsers/verify.py); None for an empty table
+    verification: Literal["verified", "mismatch", "unverifiable"] | None = None
     ocr: bool | None = None  # some of its pages were OCR'd
 
 

@@ -49,6 +49,8 @@ def clean(text: str) -> str:
 
 
 COLUMN_NUMBER = re.compile(r"^(?:[※*＊]+|\d{1,2}|栏次|行次|[甲乙丙丁])$")
+# lines a text flavor pulls into the header rows that describe the table, not a column
+TABLE_META = re.compile(r"^(?:金额)?单位[:：]|^(?:单位|部门|编制单位|编制部门|预算单位)(?:名称)?[:：]|^表\s*\d+(?:-\d+)?$")
 
 
 def is_column_number_row(texts: list[str]) -> bool:
@@ -109,7 +111,7 @@ def header_paths(grid: Grid, n_header: int) -> list[list[str]]:
             if text and grid.flavor == "lattice":
                 while end + 1 < n and not row[end].right and not clean(row[end + 1].text):
                     end += 1
-            if text and not COLUMN_NUMBER.match(text):
+            if text and not COLUMN_NUMBER.match(text) and not TABLE_META.match(text):
                 for k in range(c, end + 1):
                     if not paths[k] or paths[k][-1] != text:
                         paths[k].append(text)
@@ -188,6 +190,17 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         cols.lei = cols.xiang = None  # a lone 类 is not a split code
     taken = {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
 
+    # split codes without 类/款/项 headers (or with them printed in a body row): 2-3 adjacent
+    # columns of 3-digit then 2-digit parts. Before joined codes: a 类 column alone looks like one.
+    if not cols.split_codes:
+        for c in range(n - 1):
+            if stats[c]["lei"] >= max(1, 0.3 * stats[c]["n"]) and stats[c + 1]["part"] >= 1 \
+                    and stats[c]["amounts"] == 0 and stats[c + 1]["amounts"] == 0:
+                cols.lei, cols.kuan = c, c + 1
+                if c + 2 < n and stats[c + 2]["part"] >= 1 and stats[c + 2]["amounts"] == 0:
+                    cols.xiang = c + 2
+                taken |= {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
+                break
     # content first for codes: a column of codes is a code column whatever its header says.
     # Two code columns (政府经济分类 | 部门经济分类): the one of the table's scheme wins, the
     # other is kept as the row's alternative code.
@@ -209,16 +222,6 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
                     and stats[c]["amounts"] < 0.5 * max(stats[c]["n"], 1):
                 cols.code = c
                 taken.add(c)
-                break
-    # split codes without 类/款/项 headers: 2-3 adjacent columns of 3-digit then 2-digit parts
-    if cols.code is None and not cols.split_codes:
-        for c in range(n - 1):
-            if stats[c]["lei"] >= max(1, 0.3 * stats[c]["n"]) and stats[c + 1]["part"] >= 1 \
-                    and stats[c]["amounts"] == 0:
-                cols.lei, cols.kuan = c, c + 1
-                if c + 2 < n and stats[c + 2]["part"] >= 1 and stats[c + 2]["amounts"] == 0:
-                    cols.xiang = c + 2
-                taken |= {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
                 break
 
     for c in range(n):
@@ -248,6 +251,7 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     amount_cols = [c for c in range(n) if c not in taken
                    and (stats[c]["amounts"] >= stats[c]["text"] or not stats[c]["n"])]
     _drop_shared_group(cols, amount_cols)
+    _slide_labels_to_figures(cols, amount_cols, stats)
     used: dict[str, int] = {}
     unlabeled = []
     for c in amount_cols:
@@ -268,6 +272,19 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         for c, m in zip(unlabeled, free, strict=False):
             cols.measures[c] = m
 
+
+
+def _slide_labels_to_figures(cols: Columns, amount_cols: list[int], stats: list[dict[str, int]]) -> None:
+    """A header centred over right-aligned figures: a text flavor gives the label a column of
+    its own, empty in the body, and the figures an unlabelled column beside it (广州
+    小计 | 其中：基本支出 | 项目支出). The label belongs to the figures."""
+    for c in amount_cols:
+        if not cols.labels[c] or stats[c]["n"]:
+            continue
+        for d in (c + 1, c - 1):
+            if d in amount_cols and 0 <= d < cols.n and not cols.labels[d] and stats[d]["amounts"]:
+                cols.labels[d], cols.labels[c] = cols.labels[c], []
+                break
 
 
 def qualified_key(key: str, path: list[str], first_path: list[str], used: dict[str, int], col: int) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from parsers.amounts import AMOUNT_TOKEN, find_money_unit
 from parsers.extract import Grid, PageLayout, TextLine
-from parsers.headers import clean, is_body_row, is_column_number_row, templates
+from parsers.headers import TABLE_META, clean, is_body_row, is_column_number_row, templates
 
 LABEL = re.compile(
     r"^\s*(?:部门公开表|公开|预算|决算|附表|表)\s*(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?)\s*表?(?![\d.,])"
@@ -135,9 +135,10 @@ def _same_header(a: Grid, b: Grid) -> bool:
     ha, hb = header_rows(a), header_rows(b)
     if not ha or not hb or hb >= b.n_rows:
         return False
-    ta = "".join(clean(t) for r in range(ha) for t in a.row_texts(r))
-    tb = "".join(clean(t) for r in range(hb) for t in b.row_texts(r))
-    return len(tb) >= 4 and (ta == tb or (len(tb) >= 8 and (tb in ta or ta in tb)))
+    # the 单位/单位名称 line may or may not be inside the grid; a wrapped name may end b's header
+    ta = "".join(clean(t) for r in range(ha) for t in a.row_texts(r) if not TABLE_META.match(clean(t)))
+    tb = "".join(clean(t) for r in range(hb) for t in b.row_texts(r) if not TABLE_META.match(clean(t)))
+    return len(tb) >= 4 and (ta == tb or (len(tb) >= 8 and (tb in ta or (len(ta) >= 8 and ta in tb))))
 
 
 def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:

@@ -32,6 +32,7 @@ from parsers.headers import (
 from parsers.locate import Located, header_rows
 
 SUMMARY_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
+EVIDENCE_KINDS = {"expenditure_by_function", "gpb_expenditure_by_function", "fiscal_expenditure_by_function"}
 UNIT_NAME = re.compile(r"(局|委|办|厅|院|中心|站|所|队|馆|室|部|处|会|社|校|园|本级|本部|机关)(（[^）]*）)?$")
 
 
@@ -77,7 +78,19 @@ def build_table(loc: Located, ctx: Context) -> Table:
         _build_coded(t, loc, ctx)
     if not t.rows and not t.items and not any(t.total.values()):
         t.empty = True
+    _demote_without_evidence(t, loc)
     return t
+
+
+def _demote_without_evidence(t: Table, loc: Located) -> None:
+    """A title says the kind, the header must agree: a 支出表 whose header names none of the
+    kind's value keys (total / basic / project or their synonyms) is not that kind."""
+    wanted = set(loc.rule.get("measures") or ())
+    if t.kind not in EVIDENCE_KINDS or not t.rows or not wanted or wanted & set(t.columns):
+        return
+    t.note = (t.note + "; " if t.note else "") + (
+        f"titled like {t.kind} but its header names none of {sorted(wanted)}: kept as {t.kind}_unconfirmed")
+    t.kind = f"{t.kind}_unconfirmed"
 
 
 def _printed_decimals(loc: Located) -> int | None:
@@ -244,8 +257,6 @@ def _build_coded(t: Table, loc: Located, ctx: Context) -> None:
         t.rows.append(row)
     if not has_codes:
         _levels_from_indent(t, raws)
-    if "total" not in t.total and "personnel" in t.total and "public" in t.total:
-        t.total["total"] = round(t.total["personnel"] + t.total["public"], 2)
     _fill_zero_measures(t)
 
 
@@ -495,10 +506,14 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
     """收支总表 / 财政拨款收支总表: blocks of (label column, amount columns) per side."""
     total_rx = templates()["_total_rows"]
     blocks: list[tuple[int, list[int], str]] | None = None
+    measures: dict[int, str] = {}  # amount column → measure, from the last page that printed the header
     for part in loc.parts:
         h = header_rows(part)
+        if blocks is not None and h and not _prints_summary_header(part, h):
+            h = 0  # label-only rows at the top of a continuation page, not a repeated header
         if blocks is None or h:
             blocks = _blocks(part, h)
+            measures = {c: _block_measure(part, h, c, ctx) for _, cols, _ in blocks for c in cols}
         for r in range(h, part.n_rows):
             texts = _give_back_leading_amounts(part.row_texts(r), blocks)
             if is_column_number_row(texts):
@@ -517,8 +532,8 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
                             v = parse_amount(m.group(0))
                             carry = clean(cell)[m.end():]
                     if v is not None and clean(cell):
-                        key = _block_measure(part, h, c, ctx)
-                        vals[key] = float(to_yuan(v, loc.money_unit))
+                        key = measures.get(c) or _block_measure(part, h, c, ctx)
+                        vals.setdefault(key, float(to_yuan(v, loc.money_unit)))
                 if not label:
                     continue
                 label, vals = _split_label_amount(label, vals, loc.money_unit)
@@ -536,6 +551,13 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
                 if total_rx.match(label) or (item_key and item_key.endswith("_total")):
                     for k, v in vals.items():
                         t.total.setdefault(f"{side}_{k}" if k == "total" else f"{side}_{k}", v)
+
+
+SUMMARY_HEADER = re.compile(r"^(项目|收入|支出|合计|小计|决算数|预算数|金额|本年收入|本年支出)$")
+
+
+def _prints_summary_header(part: Grid, h: int) -> bool:
+    return any(SUMMARY_HEADER.match(clean(t)) for r in range(h) for t in part.row_texts(r))
 
 
 def _give_back_leading_amounts(texts: list[str], blocks: list[tuple[int, list[int], str]]) -> list[str]:
@@ -644,13 +666,17 @@ def _build_three_public(t: Table, loc: Located, ctx: Context) -> None:
             if total_like(label):
                 key = "total"
             v = None
+            values: dict[str, float] = {}  # every amount column of the line, by its header
             for c in amount_cols:
-                v = parse_amount(row[c]) if c < len(row) else None
-                if v is not None:
-                    break
+                x = parse_amount(row[c]) if c < len(row) and clean(row[c]) else None
+                if x is None:
+                    continue
+                v = x if v is None else v
+                measure = "total" if not values else cols.measures.get(c) or f"column_{c}"
+                values.setdefault(measure, float(to_yuan(x, loc.money_unit)))
+            if v is not None and label:
+                t.items.append(Item(label=label, key=key, page=part.page, values=values))
             if key and v is not None:
-                t.items.append(Item(label=label, key=key, page=part.page,
-                                    values={"total": float(to_yuan(v, loc.money_unit))}))
                 t.total.setdefault(key, float(to_yuan(v, loc.money_unit)))
     if "three_public_total" in t.total:
         t.total["grand_total"] = t.total.get("total", t.total["three_public_total"])

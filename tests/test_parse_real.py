@@ -167,7 +167,7 @@ def test_identities_hold_on_the_real_fixtures():
     names = ["jiangsu_gaoyuan_2017_yusuan.pdf", "shanghai-putuo_wanli-jiedao_2024_yusuan_bumen.pdf",
              "central_guojia-xinfangju_2026_yusuan.pdf", "changsha_xinfangju_2026_yusuan.pdf",
              "foshan_guidao-jiaotongju_2019_juesuan_p1-3_p15-21.pdf"]
-    checks = [c for n in names for c in doc(n).checks]
+    checks = [c for n in names for c in doc(n).checks if not c.rule.startswith("text layer")]  # arithmetic only
     assert len(checks) > 500
     failed = [c for c in checks if not c.passed]
     assert len(failed) <= 0.01 * len(checks), failed[:5]

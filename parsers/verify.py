@@ -1,0 +1,419 @@
+"""Every table checked against its pages' own text, not against the grid it was built from.
+
+The grid came from camelot's column guessing; the text layer is what the page prints. Each
+visual line inside a table's area is cut into printed records (code, label, figures in
+print order, with their x positions) straight from the layout words, and each record must
+be found among what the table holds on that page: a coded line as the row with that code
+and the same figures, an uncoded line with figures as a row, an item or the printed total.
+A record read nowhere, a figure that differs, a figure under another column than its
+neighbours' (a shifted column), or a table of zeros on a page of non-zero figures fails a
+check naming the page, the line and the figure. Nothing is dropped: a failed verification
+flags the table (`Table.verification = "mismatch"`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parsers.amounts import SCALE, parse_amount
+from parsers.codes import norm_name
+from parsers.document import Check, Table
+from parsers.extract import PageLayout, TextLine
+from parsers.locate import Located
+
+# A figure as a table cell prints it: separators, decimals, or a bare integer of a 元 table.
+FIGURE = re.compile(r"^[(（]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
+CODE_WORD = re.compile(r"^[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?(?=[^\d.,]|$)")
+CODE_PART = re.compile(r"^\d{2}$")
+GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率")
+BAND_TOLERANCE = 2.5  # pt: words whose vertical middles lie this close print on one line
+MERGE_GAP = 8.0  # pt: two baselines this close whose words share no column print one row (offset cells)
+COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
+MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
+MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
+SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
+
+
+@dataclass
+class Printed:
+    """One record of a printed line: what the page shows, independently of the grid."""
+
+    page: int
+    y: float
+    code: str | None
+    parts: list[str]  # 2-digit 款/项 parts printed without their 类 (sparse code columns)
+    label: str
+    figures: list[tuple[float, Decimal, str]] = field(default_factory=list)  # (right x, value, text)
+    alt: str | None = None  # a second classification printed beside the code (政府经济分类 50101)
+
+    @property
+    def text(self) -> str:
+        head = " ".join(x for x in ([self.code] if self.code else []) + self.parts + [self.label] if x)
+        return (head + " " + " ".join(f for _, _, f in self.figures)).strip()
+
+
+def _bands(lines: list[TextLine], ruled: list[tuple[float, float]] | None = None,
+           ) -> list[tuple[float, list[tuple[float, float, str]]]]:
+    """Words grouped by printed line, top to bottom, left to right, with the line's middle y.
+
+    Inside ruled rows (the printed horizontal rules of a lattice table) a row is everything
+    between two rules: cells print their figures centred while a wrapped name sits higher."""
+    words = [(w, (ln.y0 + ln.y1) / 2) for ln in lines for w in ln.words if w[2].strip()]
+    words.sort(key=lambda x: -x[1])
+    by_rule: dict[int, list[tuple[float, float, str]]] = {}
+    loose = []
+    for w, y in words:
+        k = next((i for i, (y0, y1) in enumerate(ruled or []) if y0 <= y <= y1), None)
+        if k is None:
+            loose.append((w, y))
+        else:
+            by_rule.setdefault(k, []).append(w)
+    bands: list[tuple[float, list[tuple[float, float, str]]]] = []
+    for w, y in loose:
+        if bands and abs(bands[-1][0] - y) <= BAND_TOLERANCE:
+            bands[-1][1].append(w)
+        else:
+            bands.append((y, [w]))
+    merged: list[tuple[float, list[tuple[float, float, str]]]] = []
+    for y, b in bands:  # one cell's words printed on two baselines (上海 决算): one line
+        if merged and merged[-1][0] - y <= MERGE_GAP and _disjoint(merged[-1][1], b):
+            merged[-1] = (merged[-1][0], merged[-1][1] + b)
+        else:
+            merged.append((y, b))
+    merged += [((ruled[k][0] + ruled[k][1]) / 2, b) for k, b in by_rule.items()]  # type: ignore[index]
+    merged.sort(key=lambda x: -x[0])
+    return [(y, sorted(b, key=lambda w: w[0])) for y, b in merged]
+
+
+def _disjoint(a: list[tuple[float, float, str]], b: list[tuple[float, float, str]]) -> bool:
+    return not any(min(x1, v1) - max(x0, v0) > -1 for x0, x1, _ in a for v0, v1, _ in b)
+
+
+def _is_figure(word: str, integers: bool) -> bool:
+    w = word.replace(" ", "")
+    if not FIGURE.match(w):
+        return False
+    return integers or "." in w or "," in w
+
+
+def printed_records(lines: list[TextLine], page: int, integers: bool,
+                    ruled: list[tuple[float, float]] | None = None) -> list[Printed]:
+    """The records of each line: a new record starts at every code that follows figures
+    (side-by-side blocks print two or three records on one line)."""
+    out: list[Printed] = []
+    for y, band in _bands(lines, ruled):
+        cur: Printed | None = None
+        seen_text = False
+        for _, x1, whole in band:
+            glued = GLUED_FIGURE.match(whole)  # '卫生健康支出457042345': a name and the figure after it
+            for word in (glued.groups() if glued else (whole,)):
+                cur, seen_text = _feed(out, cur, seen_text, page, y, x1, word, integers)
+    return [r for r in out if r.figures]
+
+
+def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y: float, x1: float,
+          word: str, integers: bool) -> tuple[Printed | None, bool]:
+    """Add one printed word to the line's records; returns the current record and whether
+    it has seen its label text."""
+    m = CODE_WORD.match(word)
+    if m and cur is not None and cur.code and not cur.figures and not cur.parts \
+            and not CJK.search(cur.label) and cur.alt is None and m.end() == len(word):
+        cur.alt = m.group(1)
+        return cur, seen_text
+    # a code opens a record at the line's start, after figures, or after a coded
+    # record's name (its block printed no figure: side-by-side 人员 | 公用 blocks)
+    starts = m and (cur is None or cur.figures or (not seen_text and cur.code is None)
+                    or (cur.code is not None and bool(CJK.search(cur.label))))
+    if m and starts:
+        cur = Printed(page, y, m.group(1), [], word[m.end():].strip())
+        out.append(cur)
+        seen_text = bool(CJK.search(cur.label))
+        return cur, seen_text
+    if cur is None:
+        cur = Printed(page, y, None, [], "")
+        out.append(cur)
+    if not seen_text and not cur.figures and CODE_PART.match(word) and (cur.code or not cur.label):
+        cur.parts.append(word)
+        return cur, seen_text
+    if (seen_text or cur.code) and _is_figure(word, integers) or "." in word and _is_figure(word, False):
+        v = parse_amount(word)
+        if v is not None:
+            cur.figures.append((x1, v, word))
+            return cur, seen_text
+    if cur.figures and CJK.search(word):  # text after figures: the next uncoded record
+        cur = Printed(page, y, None, [], word)
+        out.append(cur)
+        seen_text = True
+        return cur, seen_text
+    cur.label += word
+    return cur, seen_text or bool(CJK.search(word))
+
+
+@dataclass
+class _Held:
+    """Something the table holds on a page: a row, an item or the total."""
+
+    what: str
+    code: str | None
+    name: str
+    values: dict[str, Decimal]  # in the printed unit
+    alt: str | None = None
+
+
+def _held(t: Table, page: int, scale: Decimal) -> list[_Held]:
+    derived = {k for k, label in t.columns.items() if label == k}  # filled from a block header, not printed
+    out = []
+    for r in t.rows:
+        if r.page == page:
+            out.append(_Held("row", r.code, norm_name(r.name), _printed(r.values, scale, derived), alt=r.alt_code))
+    for i in t.items:
+        if i.page in (page, None):
+            out.append(_Held("item", i.code, norm_name(i.label), _printed(i.values, scale, derived)))
+    if t.total:
+        out.append(_Held("total", None, "合计", _printed(t.total, scale, set())))
+    return out
+
+
+def _printed(values: dict[str, float], scale: Decimal, derived: set[str]) -> dict[str, Decimal]:
+    return {k: Decimal(str(v)) / scale for k, v in values.items() if k not in derived}
+
+
+def _close(a: Decimal, b: Decimal, step: Decimal) -> bool:
+    return abs(a - b) <= step / 2 + Decimal("0.0000001")
+
+
+def _covers(held: dict[str, Decimal], figures: list[Decimal], step: Decimal) -> list[Decimal]:
+    """The printed figures not among the held values (as a multiset; zeros always match a blank)."""
+    pool = [v for v in held.values()]
+    missing = []
+    for f in figures:
+        hit = next((i for i, v in enumerate(pool) if _close(v, f, step)), None)
+        if hit is None:
+            if f != 0:
+                missing.append(f)
+        else:
+            pool.pop(hit)
+    return missing
+
+
+def _extra(held: dict[str, Decimal], figures: list[Decimal], step: Decimal) -> list[tuple[str, Decimal]]:
+    """Non-zero held values the line does not print: figures the grid took from elsewhere."""
+    pool = list(figures)
+    out = []
+    for k, v in held.items():
+        if v == 0:
+            continue
+        hit = next((i for i, f in enumerate(pool) if _close(v, f, step)), None)
+        if hit is None:
+            out.append((k, v))
+        else:
+            pool.pop(hit)
+    return out
+
+
+def _area_lines(loc: Located, page: int, layout: PageLayout) -> list[TextLine]:
+    boxes = [g.bbox for g in loc.parts if g.page == page]
+    if not boxes:
+        return []
+    x0 = min(b[0] for b in boxes) - 3
+    x1 = max(b[2] for b in boxes) + 3
+    y0 = min(b[1] for b in boxes) - 2
+    y1 = max(b[3] for b in boxes) + 2
+    return [ln for ln in layout.lines if y0 <= (ln.y0 + ln.y1) / 2 <= y1 and ln.x1 > x0 and ln.x0 < x1]
+
+
+def _dropped_columns(lines: list[TextLine], records: list[Printed]) -> list[tuple[float, float]]:
+    """x ranges of columns the table deliberately leaves out (percentages, growth rates), read
+    from header words above the figures."""
+    tops = [r.y for r in records]
+    if not tops:
+        return []
+    out = []
+    for ln in lines:
+        for x0, x1, w in ln.words:
+            if PERCENT_HEADER.search(w) and not CJK.sub("", w).strip().isdigit():
+                out.append((x0 - 4, x1 + 30))
+    return out
+
+
+def verify_document(built: list[tuple[Table, Located]], layouts: list[PageLayout]) -> list[Check]:
+    """Verify every built table, then flag pages that print code rows no table was read from."""
+    by_page = {pl.number: pl for pl in layouts}
+    checks: list[Check] = []
+    for t, loc in built:
+        checks += verify_table(t, loc, by_page)
+    covered = {p for t, _ in built for p in t.pages}
+    for pl in layouts:
+        if pl.number in covered:
+            continue
+        coded = [r for r in printed_records(pl.lines, pl.number, False) if r.code and CJK.search(r.label)]
+        if len(coded) >= MIN_UNREAD_CODE_LINES:
+            checks.append(Check(rule="text layer: page with code rows read", table="(none)", passed=False,
+                                expected=float(len(coded)), actual=0.0, page=pl.number,
+                                detail=f"page {pl.number} prints {len(coded)} coded lines (first: "
+                                       f"'{coded[0].text[:60]}') but no table was read from it"))
+    return checks
+
+
+def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list[Check]:
+    """Compare one built table with its pages' text; set t.verification; return the checks."""
+    if t.empty or not loc.parts or t.kind == "performance_targets":
+        t.verification = "unverifiable" if not t.empty else None
+        return []
+    scale = SCALE.get(t.money_unit or "元", Decimal(1))
+    decimals = t.decimals if t.decimals is not None else 2
+    step = Decimal(1) / (Decimal(10) ** decimals)
+    integers = decimals == 0
+    name = f"{t.kind} ({t.label or t.title})"
+    failed: list[Check] = []
+    n_records = n_ok = 0
+    index: dict[tuple[int | None, str | None], list] = {}
+    for r in t.rows:
+        index.setdefault((r.page, r.code), []).append(r)
+    for page in t.pages:
+        layout = layouts.get(page)
+        if layout is None:
+            continue
+        lines = _area_lines(loc, page, layout)
+        ruled = sorted({(round(row[0].y0, 1), round(row[0].y1, 1)) for g in loc.parts
+                        if g.page == page and g.flavor == "lattice" for row in g.cells}, key=lambda r: -r[1])
+        records = printed_records(lines, page, integers, ruled)
+        held = _held(t, page, scale)
+        held_by_code: dict[str | None, list[_Held]] = {}
+        for h in held:
+            held_by_code.setdefault(h.code, []).append(h)
+            if h.alt and h.alt != h.code:
+                held_by_code.setdefault(h.alt, []).append(h)
+        positions = key_positions(index, records, scale, step)
+        dropped = _dropped_columns(lines, records)
+        for rec in records:
+            figures = [v for x, v, _ in rec.figures if not any(a <= x <= b for a, b in dropped)]
+            if not figures:
+                continue
+            n_records += 1
+            problem = _match(rec, figures, held_by_code, step) or _shifted(rec, index, positions, scale, step)
+            if problem is None:
+                n_ok += 1
+                continue
+            detail, expected, actual = problem
+            failed.append(Check(rule="text layer: printed line read", table=name, passed=False,
+                                expected=float(expected * scale) if expected is not None else None,
+                                actual=float(actual * scale) if actual is not None else None,
+                                detail=f"page {page}: '{rec.text[:80]}': {detail}", page=page))
+        if records and _all_zero(t, page) and any(v != 0 for r in records for _, v, _ in r.figures):
+            failed.insert(0, Check(rule="text layer: table not all zeros", table=name, passed=False,
+                                detail=f"page {page}: every amount read is 0 but the page prints non-zero figures",
+                                page=page))
+    if n_records == 0:
+        t.verification = "unverifiable"
+        return [Check(rule="text layer: printed lines found", table=name, passed=False,
+                      detail=f"pages {t.pages}: no printed figures found in the table's area; "
+                             "the table could not be verified against the page text",
+                      page=t.pages[0] if t.pages else None)] if _has_figures(t) else []
+    t.verification = "mismatch" if failed else "verified"
+    checks = failed[:MAX_FAILED_CHECKS]
+    if len(failed) > MAX_FAILED_CHECKS:
+        pages = sorted({c.page for c in failed[MAX_FAILED_CHECKS:] if c.page})
+        checks.append(Check(rule="text layer: printed line read", table=name, passed=False, page=pages[0],
+                            detail=f"{len(failed) - MAX_FAILED_CHECKS} more lines not read right on pages {pages}"))
+    checks.append(Check(rule="text layer verification", table=name, passed=not failed,
+                        expected=float(n_records), actual=float(n_ok), page=t.pages[0] if t.pages else None,
+                        detail=f"{n_ok} of {n_records} printed lines on pages {t.pages} match the table"))
+    return checks
+
+
+def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, list[_Held]],
+           step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
+    """None when the record is what the table holds; else (what is wrong, printed, read)."""
+    code = rec.code + "".join(rec.parts[:2]) if rec.code and len(rec.code) == 3 else rec.code
+    if code and rec.parts and len(code) in (5, 7):
+        rec.code, rec.parts = code, []
+    if rec.code:
+        same = held_by_code.get(rec.code, []) + (held_by_code.get(rec.alt, []) if rec.alt else [])
+        if not same:
+            return f"code {rec.code} is printed here but no row with it was read from this page", figures[0], None
+        best = min(same, key=lambda h: (len(_covers(h.values, figures, step)), len(_extra(h.values, figures, step))))
+        missing = _covers(best.values, figures, step)
+        if missing:
+            return (f"row {rec.code}: printed figure {missing[0]:,} not in the row "
+                    f"(read {_fmt(best.values)})", missing[0], None)
+        extra = _extra(best.values, figures, step)
+        if extra:
+            k, v = extra[0]
+            return f"row {rec.code}: {k} = {v:,} is not printed on this line", None, v
+        return None
+    label = norm_name(rec.label)
+    held = list({id(h): h for hs in held_by_code.values() for h in hs}.values())
+    candidates = [h for h in held if not _covers(h.values, figures, step)]
+    if not candidates:
+        near = [h for h in held if label and (h.name == label or (h.name and (h.name in label or label in h.name)))]
+        if near:
+            miss = _covers(near[0].values, figures, step)
+            return f"'{near[0].name}': printed figure {miss[0]:,} not read (read {_fmt(near[0].values)})", miss[0], None
+        return "these figures were not read into any row, item or total", figures[0], None
+    return None
+
+
+def _fmt(values: dict[str, Decimal]) -> str:
+    return ", ".join(f"{k}={v:,}" for k, v in list(values.items())[:6]) or "nothing"
+
+
+def _all_zero(t: Table, page: int) -> bool:
+    vals = [v for r in t.rows if r.page == page for v in r.values.values()]
+    vals += [v for i in t.items if i.page == page for v in i.values.values()]
+    return bool(vals) and all(v == 0 for v in vals)
+
+
+def _has_figures(t: Table) -> bool:
+    return any(v for r in t.rows for v in r.values.values()) or any(t.total.values())
+
+
+def _shifted(rec: Printed, index: dict[tuple[int | None, str | None], list], positions: dict[str, float],
+             scale: Decimal,
+             step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
+    """A figure held under a key whose column prints elsewhere: the row's figures moved to
+    a neighbouring column (read right as a set, wrong as columns)."""
+    if not rec.code or not positions:
+        return None
+    rows = index.get((rec.page, rec.code), [])
+    if len(rows) != 1:
+        return None
+    for x, v, text in rec.figures:
+        if v == 0:
+            continue
+        keys = [k for k, val in rows[0].values.items() if _close(Decimal(str(val)) / scale, v, step)]
+        placed = [k for k in keys if k in positions]
+        if placed and len(placed) == len(keys) and not any(abs(positions[k] - x) <= 2 * COLUMN_TOLERANCE for k in placed):
+            where = next((k for k, px in positions.items() if abs(px - x) <= 2 * COLUMN_TOLERANCE), None)
+            return (f"row {rec.code}: {text} is printed under the {where or 'another'} column but read as "
+                    f"{'/'.join(placed)}", v, v)
+    return None
+
+
+def key_positions(index: dict[tuple[int | None, str | None], list], records: list[Printed], scale: Decimal,
+                  step: Decimal) -> dict[str, float]:
+    """Where each value key prints, by majority over the coded lines that matched one row."""
+    votes: dict[str, Counter] = {}
+    for rec in records:
+        if not rec.code:
+            continue
+        rows = index.get((rec.page, rec.code), [])
+        if len(rows) != 1:
+            continue
+        for x, v, _ in rec.figures:
+            if v == 0:
+                continue
+            keys = [k for k, val in rows[0].values.items() if _close(Decimal(str(val)) / scale, v, step)]
+            if len(keys) == 1:
+                votes.setdefault(keys[0], Counter())[round(x / COLUMN_TOLERANCE)] += 1
+    out = {}
+    for k, c in votes.items():
+        (pos, n), total = c.most_common(1)[0], sum(c.values())
+        if n >= SHIFT_AGREEMENT * total:
+            out[k] = pos * COLUMN_TOLERANCE
+    return out

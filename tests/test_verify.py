@@ -1,0 +1,136 @@
+"""Text-layer verification: every table compared with its own page, and wrong readings caught.
+
+The wrong readings are made by altering a correctly built table (zeroed amounts, a shifted
+column, a dropped row) before verification: the page text is unchanged, so verification
+must fail and name the page and the row.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from parsers import parse_pdf
+from parsers.extract import iter_pages
+from parsers.locate import locate
+from parsers.tables import Context, build_table
+from parsers.verify import printed_records, verify_table
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+GUANGZHOU = REAL / "guangzhou_kejiju_2026_yusuan_p1_p9-10_p13-17.pdf"  # bracketed codes: [2060101]行政运行
+PUTUO = REAL / "shanghai-putuo_shehui-gongzuobu_2024_juesuan.pdf"  # split 类|款|项 columns, lattice
+
+
+@cache
+def built(path: Path):
+    layouts = list(iter_pages(path))
+    located, _ = locate(layouts)
+    return [(build_table(loc, Context(year=2026)), loc) for loc in located], {pl.number: pl for pl in layouts}
+
+
+def fresh(path: Path, kind: str):
+    """A newly built table of that kind (tests mutate it) with its location and layouts."""
+    built.cache_clear()
+    pairs, layouts = built(path)
+    t, loc = next((t, loc) for t, loc in pairs if t.kind == kind and t.rows)
+    return t, loc, layouts
+
+
+def failures(checks):
+    return [c for c in checks if not c.passed and c.rule == "text layer: printed line read"]
+
+
+def test_bracketed_codes_are_read_with_their_figures():
+    d = parse_pdf(GUANGZHOU)
+    gpb = next(t for t in d.tables if t.kind == "gpb_expenditure_by_function")
+    row = next(r for r in gpb.rows if r.code == "2060101")  # [2060101]行政运行 3,605.97 3,605.97 0.00 (万元)
+    assert row.name == "行政运行" and row.page == 4
+    assert row.values == {"total": 36059700.0, "basic": 36059700.0, "project": 0.0}
+    assert gpb.verification == "verified"
+    econ = next(t for t in d.tables if t.kind == "gpb_basic_by_econ")
+    assert next(r for r in econ.rows if r.code == "30101").values["total"] == 10778500.0  # [30101]基本工资 1,077.85
+    assert not [c for c in d.checks if not c.passed and c.rule.startswith("text layer")]
+
+
+def test_continuation_page_with_wrapped_name_in_its_header_is_read():
+    d = parse_pdf(GUANGZHOU)
+    exp = next(t for t in d.tables if t.kind == "expenditure_by_function")
+    assert exp.pages == [2, 3]
+    assert next(r for r in exp.rows if r.code == "2080801").values["total"] == 720000.0  # 死亡抚恤 72.00, page 3
+
+
+def test_every_table_gets_a_status():
+    d = parse_pdf(PUTUO)
+    statuses = {t.verification for t in d.tables if not t.empty}
+    assert statuses <= {"verified", "mismatch", "unverifiable"} and "verified" in statuses
+    assert all(t.verification is None for t in d.tables if t.empty)
+
+
+def test_zeroed_amounts_fail_with_page_and_row():
+    t, loc, layouts = fresh(GUANGZHOU, "gpb_expenditure_by_function")
+    for r in t.rows:
+        r.values = {k: 0.0 for k in r.values}
+    checks = verify_table(t, loc, layouts)
+    assert t.verification == "mismatch"
+    assert any(c.rule == "text layer: table not all zeros" and c.page == 4 for c in checks)
+    bad = failures(checks)
+    assert any(c.page == 4 and "row 201:" in c.detail and "printed figure 20.00" in c.detail for c in bad)
+
+
+def test_shifted_column_fails_with_page_and_row():
+    t, loc, layouts = fresh(GUANGZHOU, "gpb_expenditure_by_function")
+    r = next(r for r in t.rows if r.code == "2060203")  # 自然科学基金 12,000.00 | 0.00 | 12,000.00
+    r.values["basic"], r.values["project"] = r.values["project"], r.values["basic"]
+    checks = verify_table(t, loc, layouts)
+    bad = failures(checks)
+    assert t.verification == "mismatch"
+    assert [c.page for c in bad] == [4] and "2060203" in bad[0].detail and "column" in bad[0].detail
+
+
+def test_dropped_row_fails_with_page_and_row():
+    t, loc, layouts = fresh(PUTUO, "expenditure_by_function")
+    dropped = t.rows.pop(2)
+    checks = verify_table(t, loc, layouts)
+    bad = failures(checks)
+    assert t.verification == "mismatch"
+    assert any(dropped.code in c.detail and c.page == dropped.page for c in bad)
+
+
+def test_a_wrong_figure_fails_with_the_printed_and_read_values():
+    t, loc, layouts = fresh(PUTUO, "expenditure_by_function")
+    r = next(r for r in t.rows if r.values.get("total"))
+    r.values["total"] += 100.0
+    bad = failures(verify_table(t, loc, layouts))
+    assert any(r.code in c.detail and c.page == r.page for c in bad)
+
+
+@pytest.mark.parametrize("words,code,parts,figures", [
+    (["[2011105]派驻派出机构", "20.00", "0.00", "20.00"], "2011105", [], ["20.00", "0.00", "20.00"]),
+    (["201", "06", "01", "行政运行", "1,511.90", "1,511.89"], "201", ["06", "01"], ["1,511.90", "1,511.89"]),
+    (["2040601", "行政运行", "64840547"], "2040601", [], ["64840547"]),
+])
+def test_printed_records_read_every_code_format(words, code, parts, figures):
+    from parsers.extract import TextLine
+
+    x = 10.0
+    ws = []
+    for w in words:
+        ws.append((x, x + 8 * len(w), w))
+        x += 8 * len(w) + 12
+    line = TextLine(0, 100, x, 110, " ".join(words), ws)
+    (rec,) = printed_records([line], 1, integers=True)
+    assert rec.code == code and rec.parts == parts and [f for _, _, f in rec.figures] == figures
+
+
+def test_side_by_side_blocks_give_one_record_each():
+    from parsers.extract import TextLine
+
+    words = ["30101", "基本工资", "120.00", "30201", "办公费", "3.50"]
+    ws, x = [], 10.0
+    for w in words:
+        ws.append((x, x + 30, w))
+        x += 45
+    recs = printed_records([TextLine(0, 100, x, 110, " ".join(words), ws)], 1, integers=False)
+    assert [(r.code, [f for _, _, f in r.figures]) for r in recs] == [("30101", ["120.00"]), ("30201", ["3.50"])]
