@@ -2,27 +2,33 @@
 
 -- ---------------------------------------------------------------- unit-year selection
 
--- Latest readable versions per unit, year and kind; when a department-scope document exists the
--- unit-scope ones are left out (and vice versa), scope-less ones (e.g. a narrative file that
--- does not say) join either. priority orders the documents whose figures win.
+-- Latest readable versions per unit, year and kind, grouped into reports: the 说明 and 报表
+-- files of one unit-year are one report (report_key), counted once. When several coverages
+-- exist the consolidated one is summarised (department_total, then department_own, then unit);
+-- files that do not say their coverage join either. priority orders the files whose figures win.
 CREATE OR REPLACE VIEW unit_year_docs AS
 WITH d AS (
-    SELECT doc_id, unit_id, year, kind, scope, status, fetched_at, first_loaded_at
-    FROM documents
-    WHERE is_latest AND status IN ('parsed', 'partial')
-      AND unit_id IS NOT NULL AND year IS NOT NULL AND kind IS NOT NULL
+    SELECT x.doc_id, x.unit_id, x.year, x.kind, x.scope, x.status, x.fetched_at, x.first_loaded_at,
+           v.consolidation, v.units_consolidated
+    FROM documents x JOIN document_versions v USING (doc_id)
+    WHERE x.is_latest AND x.status IN ('parsed', 'partial')
+      AND x.unit_id IS NOT NULL AND x.year IS NOT NULL AND x.kind IS NOT NULL
 ), chosen AS (
     SELECT unit_id, year, kind,
            CASE WHEN bool_or(scope = 'department') THEN 'department'
-                WHEN bool_or(scope = 'unit') THEN 'unit' END AS chosen_scope
+                WHEN bool_or(scope = 'unit') THEN 'unit' END AS chosen_scope,
+           CASE WHEN bool_or(consolidation = 'department_total') THEN 'department_total'
+                WHEN bool_or(consolidation = 'department_own') THEN 'department_own'
+                WHEN bool_or(consolidation = 'unit') THEN 'unit' END AS chosen_consolidation
     FROM d GROUP BY ALL
 )
-SELECT d.*, c.chosen_scope,
+SELECT d.*, c.chosen_scope, c.chosen_consolidation,
+       d.unit_id || '|' || d.year || '|' || d.kind || '|' || coalesce(c.chosen_consolidation, '') AS report_key,
        row_number() OVER (PARTITION BY d.unit_id, d.year, d.kind
                           ORDER BY d.scope IS NULL, d.status <> 'parsed', d.fetched_at DESC NULLS LAST,
                                    d.first_loaded_at DESC, d.doc_id) AS priority
 FROM d JOIN chosen c USING (unit_id, year, kind)
-WHERE d.scope IS NULL OR d.scope = c.chosen_scope OR c.chosen_scope IS NULL;
+WHERE d.consolidation IS NULL OR d.consolidation = c.chosen_consolidation OR c.chosen_consolidation IS NULL;
 
 -- What each table says for the whole document per measure: its printed total, else the sum of
 -- its level-1 rows (department rows only, when the table also lists subordinate units).
@@ -47,65 +53,186 @@ LEFT JOIN lvl1 r USING (doc_id, table_idx, measure);
 
 -- The first table of each kind in a document stands for the document.
 CREATE OR REPLACE VIEW doc_kind_amounts AS
-SELECT a.doc_id, a.table_kind, a.measure, a.amount_yuan
+SELECT a.doc_id, a.table_kind, a.measure, a.amount_yuan, a.from_printed_total, f.table_idx, t.pages, t.label
 FROM table_amounts a
 JOIN (SELECT doc_id, kind AS table_kind, min(table_idx) AS table_idx FROM doc_tables GROUP BY ALL) f
-    USING (doc_id, table_kind, table_idx);
+    USING (doc_id, table_kind, table_idx)
+JOIN doc_tables t USING (doc_id, table_idx);
 
--- Every candidate figure for a unit-year summary field, with its preference (lower wins).
-CREATE OR REPLACE VIEW unit_year_candidates AS
-WITH sources(field, table_kind, measure, src_rank) AS (
-    VALUES ('total_expenditure', 'expenditure_by_function', 'total', 1),
-           ('total_expenditure', 'gpb_expenditure_by_function', 'total', 2),
-           ('basic_expenditure', 'expenditure_by_function', 'basic', 1),
-           ('basic_expenditure', 'gpb_expenditure_by_function', 'basic', 2),
-           ('project_expenditure', 'expenditure_by_function', 'project', 1),
-           ('project_expenditure', 'gpb_expenditure_by_function', 'project', 2),
-           ('personnel', 'gpb_basic_by_econ', 'personnel', 1),
-           ('public', 'gpb_basic_by_econ', 'public', 1),
-           ('three_public_total', 'three_public', 'total', 2)
+-- Personnel and public costs implied by a basic-expenditure table's economic classes:
+-- 人员经费 = 301 工资福利支出 + 303 对个人和家庭的补助, 公用经费 = the other classes (302 商品和服务
+-- 支出, 310 资本性支出 …). Pensions (离退休费) moved from 303 to 301 in the 2018 classification;
+-- both sit inside 301 + 303, so the sum is comparable across that change.
+CREATE OR REPLACE VIEW econ_implied_costs AS
+WITH f AS (SELECT doc_id, kind AS table_kind, min(table_idx) AS table_idx FROM doc_tables
+           WHERE kind IN ('basic_by_econ', 'gpb_basic_by_econ', 'fiscal_basic_by_econ') GROUP BY ALL),
+classes AS (  -- a class row printed without its code is known by its name (工资福利支出 → 301)
+    SELECT l.doc_id, l.table_kind, l.table_idx, l.page, l.row_unit, l.amount_yuan,
+           coalesce(CASE WHEN length(l.code) = 3 THEN l.code END, r.code) AS code
+    FROM line_amounts l JOIN f USING (doc_id, table_kind, table_idx)
+    LEFT JOIN code_reference r ON l.code IS NULL AND r.scheme = 'econ_dept' AND r.level = 1 AND r.name_norm = l.name_norm
+    WHERE l.measure = 'total' AND (l.scheme = 'econ_dept' OR l.scheme IS NULL)
+), rows AS (
+    SELECT doc_id, table_kind, table_idx, code, min(page) AS page,
+           coalesce(sum(amount_yuan) FILTER (WHERE row_unit IS NULL), sum(amount_yuan)) AS amount
+    FROM classes WHERE code IS NOT NULL
+    GROUP BY ALL
 )
-SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, s.field, s.src_rank, a.amount_yuan AS value
-FROM unit_year_docs d
-JOIN doc_kind_amounts a USING (doc_id)
-JOIN sources s ON s.table_kind = a.table_kind AND s.measure = a.measure
-WHERE a.amount_yuan IS NOT NULL
+SELECT doc_id, table_kind, table_idx,
+       CAST(sum(amount) FILTER (WHERE code IN ('301', '303')) AS DECIMAL(18, 2)) AS personnel,
+       CAST(coalesce(sum(amount) FILTER (WHERE code NOT IN ('301', '303')), 0) AS DECIMAL(18, 2)) AS public,
+       min(page) AS first_page, max(page) AS last_page
+FROM rows GROUP BY ALL
+HAVING count(*) FILTER (WHERE code = '301') > 0;
+
+-- Every candidate figure for a unit-year summary field: value, fund basis (全部资金 /
+-- 一般公共预算 / 财政拨款), where it came from, and its preference (lower wins).
+CREATE OR REPLACE VIEW unit_year_candidates AS
+WITH sources(field, table_kind, measure, basis, src_rank) AS (
+    VALUES ('total_expenditure', 'expenditure_by_function', 'total', '全部资金', 1),
+           ('total_expenditure', 'gpb_expenditure_by_function', 'total', '一般公共预算', 2),
+           ('total_expenditure', 'fiscal_expenditure_by_function', 'total', '财政拨款', 3),
+           ('basic_expenditure', 'expenditure_by_function', 'basic', '全部资金', 1),
+           ('basic_expenditure', 'gpb_expenditure_by_function', 'basic', '一般公共预算', 2),
+           ('basic_expenditure', 'fiscal_expenditure_by_function', 'basic', '财政拨款', 3),
+           ('basic_expenditure', 'basic_by_econ', 'total', '全部资金', 4),
+           ('basic_expenditure', 'gpb_basic_by_econ', 'total', '一般公共预算', 4),
+           ('basic_expenditure', 'fiscal_basic_by_econ', 'total', '财政拨款', 4),
+           ('project_expenditure', 'expenditure_by_function', 'project', '全部资金', 1),
+           ('project_expenditure', 'gpb_expenditure_by_function', 'project', '一般公共预算', 2),
+           ('project_expenditure', 'fiscal_expenditure_by_function', 'project', '财政拨款', 3),
+           ('personnel', 'basic_by_econ', 'personnel', '全部资金', 1),
+           ('personnel', 'expenditure_by_function', 'personnel', '全部资金', 1),
+           ('personnel', 'gpb_basic_by_econ', 'personnel', '一般公共预算', 2),
+           ('personnel', 'gpb_expenditure_by_function', 'personnel', '一般公共预算', 2),
+           ('personnel', 'fiscal_basic_by_econ', 'personnel', '财政拨款', 3),
+           ('public', 'basic_by_econ', 'public', '全部资金', 1),
+           ('public', 'expenditure_by_function', 'public', '全部资金', 1),
+           ('public', 'gpb_basic_by_econ', 'public', '一般公共预算', 2),
+           ('public', 'gpb_expenditure_by_function', 'public', '一般公共预算', 2),
+           ('public', 'fiscal_basic_by_econ', 'public', '财政拨款', 3),
+           ('three_public_total', 'three_public', 'total', '财政拨款', 2)
+), narrative(field, pattern, basis) AS (
+    VALUES ('total_expenditure', '^(?:本年|本部门|部门)?(?:支出预算|支出决算|支出总计|总支出|支出合计)(?:总额)?$', '全部资金'),
+           ('total_expenditure', '^一般公共预算(?:拨款)?支出(?:预算|决算)?$', '一般公共预算'),
+           ('basic_expenditure', '^基本支出(?:预算|决算)?$', '全部资金'),
+           ('project_expenditure', '^项目支出(?:预算|决算)?$', '全部资金')
+), printed AS (
+    SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, s.field, s.src_rank, a.amount_yuan AS value, s.basis,
+           'table ' || a.table_kind || coalesce(' ' || a.label, '') || ' p.' || coalesce(CAST(a.pages[1] AS VARCHAR), '?')
+               || CASE WHEN a.from_printed_total THEN ' (printed total)' ELSE ' (sum of 类 rows)' END AS source
+    FROM unit_year_docs d
+    JOIN doc_kind_amounts a USING (doc_id)
+    JOIN sources s ON s.table_kind = a.table_kind AND s.measure = a.measure
+    WHERE a.amount_yuan IS NOT NULL
+), implied AS (
+    SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, f.field, 5 AS src_rank,
+           CASE f.field WHEN 'personnel' THEN e.personnel ELSE e.public END AS value,
+           CASE e.table_kind WHEN 'basic_by_econ' THEN '全部资金' WHEN 'gpb_basic_by_econ' THEN '一般公共预算'
+                ELSE '财政拨款' END AS basis,
+           'derived: ' || CASE f.field WHEN 'personnel' THEN 'personnel = 301 + 303' ELSE 'public = 基本支出 classes other than 301, 303' END
+               || ' (' || CASE WHEN d.year >= 2018 THEN 'pensions in 301 since 2018' ELSE 'pensions in 303 before 2018' END
+               || '), rows of ' || e.table_kind || ' p.' || e.first_page
+               || CASE WHEN e.last_page <> e.first_page THEN '-' || e.last_page ELSE '' END AS source
+    FROM unit_year_docs d JOIN econ_implied_costs e USING (doc_id)
+    CROSS JOIN (VALUES ('personnel'), ('public')) f(field)
+), told AS (
+    SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, n.field, 7 AS src_rank, y.amount_yuan AS value, n.basis,
+           'narrative p.' || coalesce(CAST(y.page AS VARCHAR), '?') || ': ' || left(y.text, 80) AS source
+    FROM unit_year_docs d JOIN yoy_statements y USING (doc_id)
+    JOIN narrative n ON regexp_matches(y.subject, n.pattern)
+    WHERE y.amount_yuan IS NOT NULL
+), noted AS (  -- facts.narrative_totals: the sentence that states a total (支出预算 X 万元)
+    SELECT x.unit_id, x.year, x.kind, x.doc_id, x.priority, m.field, 7 AS src_rank,
+           CAST(x.n.amount_yuan AS DECIMAL(18, 2)) AS value, '全部资金' AS basis,
+           'narrative p.' || coalesce(CAST(x.n.page AS VARCHAR), '?') || ': ' || left(x.n.sentence, 80) AS source
+    FROM (SELECT d.*, unnest(from_json(coalesce(v.facts -> 'narrative_totals', '[]'),
+                                       '[{"key": "VARCHAR", "amount_yuan": "DOUBLE", "page": "INTEGER", "sentence": "VARCHAR"}]')) AS n
+          FROM unit_year_docs d JOIN document_versions v USING (doc_id)) x
+    JOIN (VALUES ('expenditure', 'total_expenditure'), ('basic', 'basic_expenditure'),
+                 ('project', 'project_expenditure')) m(key, field) ON m.key = x.n.key
+    WHERE x.n.amount_yuan IS NOT NULL
+), direct AS (
+    SELECT * FROM printed UNION ALL SELECT * FROM implied UNION ALL SELECT * FROM told UNION ALL SELECT * FROM noted
+), summed AS (  -- basic = personnel + public, from one document and one basis
+    SELECT p.unit_id, p.year, p.kind, p.doc_id, p.priority, 'basic_expenditure' AS field, 6 AS src_rank,
+           p.value + q.value AS value, p.basis,
+           'derived: basic = personnel + public, ' || p.source || ' + ' || q.source AS source
+    FROM direct p JOIN direct q USING (unit_id, year, kind, doc_id, basis)
+    WHERE p.field = 'personnel' AND q.field = 'public'
+    QUALIFY row_number() OVER (PARTITION BY p.unit_id, p.year, p.kind, p.doc_id, p.basis
+                               ORDER BY p.src_rank + q.src_rank) = 1
+)
+SELECT * FROM direct
+UNION ALL SELECT * FROM summed
 UNION ALL
-SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, 'three_public_total', 1, t.amount_yuan
+SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, 'three_public_total', 1, t.amount_yuan, '财政拨款',
+       'facts.three_public (三公 table or narrative)'
 FROM unit_year_docs d JOIN three_public_amounts t USING (doc_id)
 WHERE t.measure = 'total' AND t.period = 'current' AND t.amount_yuan IS NOT NULL
 UNION ALL
-SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, 'staff_' || s.measure, 1, s.value
+SELECT d.unit_id, d.year, d.kind, d.doc_id, d.priority, 'staff_' || s.measure, 1, s.value, NULL,
+       'facts.staffing (narrative)'
 FROM unit_year_docs d JOIN staffing_counts s USING (doc_id)
 WHERE s.measure IN ('authorized', 'actual') AND s.value IS NOT NULL;
 
+-- One pick per field: the summary's basis is the basis of its best total; every other field
+-- prefers that basis, and says which one it has when it could not (bases never mix silently).
+CREATE OR REPLACE VIEW unit_year_picks AS
+WITH base AS (
+    SELECT unit_id, year, kind,
+           arg_min(basis, src_rank * 100000 + priority) FILTER (WHERE field = 'total_expenditure') AS summary_basis
+    FROM unit_year_candidates GROUP BY ALL
+)
+SELECT c.unit_id, c.year, c.kind, c.field, any_value(b.summary_basis) AS summary_basis,
+       arg_min({'value': c.value, 'basis': c.basis, 'source': c.source, 'doc_id': c.doc_id},
+               CASE WHEN c.basis IS NULL OR b.summary_basis IS NULL OR c.field = 'three_public_total'
+                         OR c.basis = b.summary_basis THEN 0 ELSE 1 END * 10000000
+               + c.src_rank * 100000 + c.priority) AS pick
+FROM unit_year_candidates c LEFT JOIN base b USING (unit_id, year, kind)
+GROUP BY c.unit_id, c.year, c.kind, c.field;
+
 CREATE OR REPLACE VIEW unit_year_kind_summary AS
 WITH docs AS (
-    SELECT unit_id, year, kind, any_value(chosen_scope) AS scope,
+    SELECT unit_id, year, kind, any_value(chosen_scope) AS scope, any_value(chosen_consolidation) AS consolidation,
+           max(units_consolidated) AS units_consolidated, any_value(report_key) AS report_key,
            list(doc_id ORDER BY priority) AS doc_ids
     FROM unit_year_docs GROUP BY ALL
 ), pick AS (
-    SELECT unit_id, year, kind,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'total_expenditure') AS total_expenditure,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'basic_expenditure') AS basic_expenditure,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'project_expenditure') AS project_expenditure,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'personnel') AS personnel,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'public') AS public,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'three_public_total') AS three_public_total,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'staff_authorized') AS staff_authorized,
-        arg_min(value, src_rank * 100000 + priority) FILTER (WHERE field = 'staff_actual') AS staff_actual
-    FROM unit_year_candidates GROUP BY ALL
+    SELECT unit_id, year, kind, any_value(summary_basis) AS summary_basis,
+        any_value(pick) FILTER (WHERE field = 'total_expenditure') AS total_expenditure,
+        any_value(pick) FILTER (WHERE field = 'basic_expenditure') AS basic_expenditure,
+        any_value(pick) FILTER (WHERE field = 'project_expenditure') AS project_expenditure,
+        any_value(pick) FILTER (WHERE field = 'personnel') AS personnel,
+        any_value(pick) FILTER (WHERE field = 'public') AS public,
+        any_value(pick) FILTER (WHERE field = 'three_public_total') AS three_public_total,
+        any_value(pick) FILTER (WHERE field = 'staff_authorized') AS staff_authorized,
+        any_value(pick) FILTER (WHERE field = 'staff_actual') AS staff_actual
+    FROM unit_year_picks GROUP BY ALL
 )
 SELECT u.unit, u.region_path AS region, docs.year, docs.kind,
-       CAST(p.total_expenditure AS DECIMAL(18, 2)) AS total_expenditure,
-       CAST(p.basic_expenditure AS DECIMAL(18, 2)) AS basic_expenditure,
-       CAST(p.project_expenditure AS DECIMAL(18, 2)) AS project_expenditure,
-       CAST(p.personnel AS DECIMAL(18, 2)) AS personnel,
-       CAST(p.public AS DECIMAL(18, 2)) AS public,
-       CAST(p.three_public_total AS DECIMAL(18, 2)) AS three_public_total,
-       CAST(p.staff_authorized AS INTEGER) AS staff_authorized,
-       CAST(p.staff_actual AS INTEGER) AS staff_actual,
-       docs.unit_id, u.short_name, u.region AS region_list, docs.scope, docs.doc_ids
+       CAST(p.total_expenditure.value AS DECIMAL(18, 2)) AS total_expenditure,
+       CAST(p.basic_expenditure.value AS DECIMAL(18, 2)) AS basic_expenditure,
+       CAST(p.project_expenditure.value AS DECIMAL(18, 2)) AS project_expenditure,
+       CAST(p.personnel.value AS DECIMAL(18, 2)) AS personnel,
+       CAST(p.public.value AS DECIMAL(18, 2)) AS public,
+       CAST(p.three_public_total.value AS DECIMAL(18, 2)) AS three_public_total,
+       CAST(p.staff_authorized.value AS INTEGER) AS staff_authorized,
+       CAST(p.staff_actual.value AS INTEGER) AS staff_actual,
+       docs.unit_id, u.short_name, u.region AS region_list, docs.scope, docs.doc_ids,
+       docs.consolidation, docs.units_consolidated, u.category, u.region_code, docs.report_key,
+       p.summary_basis,
+       p.total_expenditure.source AS total_expenditure_source, p.total_expenditure.basis AS total_expenditure_basis,
+       p.basic_expenditure.source AS basic_expenditure_source, p.basic_expenditure.basis AS basic_expenditure_basis,
+       p.project_expenditure.source AS project_expenditure_source,
+       p.project_expenditure.basis AS project_expenditure_basis,
+       p.personnel.source AS personnel_source, p.personnel.basis AS personnel_basis,
+       p.public.source AS public_source, p.public.basis AS public_basis,
+       p.three_public_total.source AS three_public_total_source, p.three_public_total.basis AS three_public_total_basis,
+       p.staff_actual.source AS staff_source,
+       len(list_distinct(list_filter([p.total_expenditure.basis, p.basic_expenditure.basis,
+                                      p.project_expenditure.basis, p.personnel.basis, p.public.basis],
+                                     lambda x: x IS NOT NULL))) > 1 AS bases_mixed
 FROM docs
 JOIN dim_units u USING (unit_id)
 LEFT JOIN pick p USING (unit_id, year, kind);

@@ -123,3 +123,26 @@ SELECT p.key, p.table_kind, p.doc_kind, p.measure, p.period,
 FROM parts p
 LEFT JOIN measure_glossary g ON g.measure = p.measure
 LEFT JOIN measure_qualifier_glossary q ON q.qualifier = p.qualifier;
+
+-- ---------------------------------------------------------------- reports
+
+-- One row per report (unit, year, kind and coverage): the files it was published as. A file
+-- with table rows is 报表, one with prose statements only is 说明, one with both is 说明和报表.
+CREATE OR REPLACE VIEW reports AS
+WITH files AS (
+    SELECT d.report_key, d.unit_id, d.year, d.kind, d.chosen_consolidation AS consolidation, d.doc_id, d.priority,
+           d.units_consolidated, v.source_file,
+           EXISTS (SELECT 1 FROM doc_tables t WHERE t.doc_id = d.doc_id AND t.n_rows > 0) AS has_tables,
+           EXISTS (SELECT 1 FROM yoy_statements y WHERE y.doc_id = d.doc_id)
+               OR EXISTS (SELECT 1 FROM staffing_counts s WHERE s.doc_id = d.doc_id) AS has_text
+    FROM unit_year_docs d JOIN document_versions v USING (doc_id)
+)
+SELECT f.report_key, f.unit_id, u.unit, f.year, f.kind, any_value(f.consolidation) AS consolidation,
+       max(f.units_consolidated) AS units_consolidated, count(*) AS n_files,
+       list(f.doc_id ORDER BY f.priority) AS doc_ids,
+       list(f.source_file ORDER BY f.priority) AS source_files,
+       list(CASE WHEN f.has_tables AND f.has_text THEN '说明和报表' WHEN f.has_tables THEN '报表' ELSE '说明' END
+            ORDER BY f.priority) AS roles,
+       u.category, u.region_path AS region
+FROM files f JOIN dim_units u USING (unit_id)
+GROUP BY f.report_key, f.unit_id, u.unit, f.year, f.kind, u.category, u.region_path;
