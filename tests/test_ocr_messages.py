@@ -73,6 +73,15 @@ def test_a_row_read_from_low_confidence_words_is_a_failed_check():
     assert not ok.checks and ok.tables[0].rows[0].ocr_confidence == 88.0
 
 
+def test_an_amount_fragment_is_suspect_at_any_confidence():
+    doc, result = _ocr_doc(95.0)
+    doc.tables[0].rows[1].values = {"total": 4800.0}  # read from ".48": the leading digits were lost
+    result.words[1][4]["text"] = ".48"
+    annotate(doc, result)
+    [check] = doc.checks
+    assert "30102" in check.detail and ".48" in check.detail and "fragment" in check.detail
+
+
 def _repair(tokens: list[str]) -> list[str]:
     """parsers/ocr_plugin.py runs in OCRmyPDF's (system) Python; so is its test of repair_amount."""
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from ocr_plugin import repair_amount; "
