@@ -26,36 +26,41 @@ class PageImageError(Exception):
 
 @dataclass
 class Line:
-    text: str            # without whitespace
-    left: float
-    bottom: float
-    right: float
-    top: float
+    """A printed line in device pixels (y down), whatever the page's /Rotate."""
+
+    text: str            # without whitespace, segments left to right
+    x0: int
+    y0: int
+    x1: int
+    y1: int
 
 
-def _lines(textpage: pdfium.PdfTextPage) -> list[Line]:
-    """Text segments grouped into lines: segments whose vertical extents overlap by half."""
+def _lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, size: tuple[int, int]) -> list[Line]:
+    """Text segments in device space, grouped into lines: a segment joins a line when its
+    vertical extent overlaps the line's first segment by half (so lines never creep)."""
     segs = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = re.sub(r"\s+", "", textpage.get_text_bounded(left, bottom, right, top))
         if text:
-            segs.append(Line(text, left, bottom, right, top))
-    segs.sort(key=lambda s: (-(s.top + s.bottom) / 2, s.left))
-    lines: list[Line] = []
-    for s in segs:
-        cur = lines[-1] if lines else None
-        if cur:
-            overlap = min(cur.top, s.top) - max(cur.bottom, s.bottom)
-            if overlap >= 0.5 * min(cur.top - cur.bottom, s.top - s.bottom):
-                cur.text += s.text
-                cur.left, cur.right = min(cur.left, s.left), max(cur.right, s.right)
-                cur.bottom, cur.top = min(cur.bottom, s.bottom), max(cur.top, s.top)
+            (ax, ay), (bx, by) = _to_device(page, size, left, top), _to_device(page, size, right, bottom)
+            segs.append(Line(text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    segs.sort(key=lambda s: ((s.y0 + s.y1) / 2, s.x0))
+    lines: list[tuple[Line, list[Line]]] = []
+    for seg in segs:
+        if lines:
+            anchor, members = lines[-1]
+            overlap = min(anchor.y1, seg.y1) - max(anchor.y0, seg.y0)
+            if overlap >= 0.5 * min(anchor.y1 - anchor.y0, seg.y1 - seg.y0):
+                members.append(seg)
                 continue
-        lines.append(Line(s.text, s.left, s.bottom, s.right, s.top))
-    for ln in lines:  # segments were appended top-down but maybe not left-right: re-read in order
-        ln.text = re.sub(r"\s+", "", textpage.get_text_bounded(ln.left, ln.bottom, ln.right, ln.top))
-    return lines
+        lines.append((seg, [seg]))
+    out = []
+    for _, members in lines:
+        members.sort(key=lambda s: s.x0)
+        out.append(Line("".join(m.text for m in members), min(m.x0 for m in members), min(m.y0 for m in members),
+                        max(m.x1 for m in members), max(m.y1 for m in members)))
+    return out
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -65,9 +70,8 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(re.escape(term))
 
 
-def find_row(textpage: pdfium.PdfTextPage, terms: list[str]) -> Line | None:
+def find_row(lines: list[Line], terms: list[str]) -> Line | None:
     """The first line holding the first term that occurs on the page."""
-    lines = _lines(textpage)
     for term in terms:
         if not term or not re.sub(r"\s+", "", term):
             continue
@@ -103,12 +107,10 @@ def render_page(pdf_path: Path, page_no: int, out: Path, terms: list[str] | None
         image = page.render(scale=scale).to_pil().convert("RGB")
         boxed = False
         if terms:
-            row = find_row(page.get_textpage(), terms)
+            row = find_row(_lines(page, page.get_textpage(), image.size), terms)
             if row:
-                (x0, y0), (x1, y1) = (_to_device(page, image.size, row.left, row.top),
-                                      _to_device(page, image.size, row.right, row.bottom))
                 pad = int(3 * scale)
-                box = (min(x0, x1) - pad, min(y0, y1) - pad, max(x0, x1) + pad, max(y0, y1) + pad)
+                box = (row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad)
                 ImageDraw.Draw(image).rectangle(box, outline=BOX, width=max(2, int(2 * scale)))
                 boxed = True
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -34,14 +34,30 @@ def category_pages(summaries: list[dict[str, Any]], known: dict[str, str]) -> li
     return pages
 
 
-def code_pages(comparison: list[dict[str, Any]], keep_units: set[str]) -> list[Page]:
-    """One 类 code in one year and kind across the units that report it: amount, share, rank."""
+def ranked(functions: list[dict[str, Any]], summaries: list[dict[str, Any]]) -> dict[tuple, list[dict[str, Any]]]:
+    """The unit_comparison view for 类 codes, from rows already read: per (kind, year, code) the
+    units' amounts, share of each unit's total expenditure (6 places) and rank (ties share one)."""
+    units = {(s["unit_id"], s["year"], s["kind"]): s for s in summaries}
     groups: dict[tuple[str, int, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in comparison:
-        if r["level"] == 1 and r["unit_id"] in keep_units:
-            groups[(r["kind"], r["year"], r["code"])].append(r)
+    for f in functions:
+        s = units.get((f["unit_id"], f["year"], f["kind"]))
+        if f["level"] == 1 and f["total"] is not None and s:
+            te = s["total_expenditure"]
+            share = round(float(f["total"]) / float(te), 6) if te else None
+            groups[(f["kind"], f["year"], f["code"])].append(
+                {"unit_id": f["unit_id"], "unit": s["unit"], "region": s["region"], "name": f["name"],
+                 "amount": f["total"], "share": share})
+    for rows in groups.values():
+        rows.sort(key=lambda r: (-r["amount"], r["unit"]))
+        for r in rows:
+            r["rank"] = 1 + sum(1 for o in rows if o["amount"] > r["amount"])
+    return groups
+
+
+def code_pages(functions: list[dict[str, Any]], summaries: list[dict[str, Any]]) -> list[Page]:
+    """One 类 code in one year and kind across the units that report it: amount, share, rank."""
     pages = []
-    for (kind, year, code), rows in sorted(groups.items()):
+    for (kind, year, code), rows in sorted(ranked(functions, summaries).items()):
         if len(rows) < MIN_UNITS:
             continue
         name = rows[0]["name"] or ""

@@ -11,17 +11,31 @@ from report.model import Evidence, Page
 from report.pages_unit import KIND_NAMES, unit_path
 
 _DETAIL = re.compile(r"^\s*(?P<code>\d{3,7})?\s*(?P<name>[^\[]*?)\s*(?:\[(?P<measure>[^\]]+)\])?\s*$")
+_QUOTED = re.compile(r"'(?P<line>[^']+)'")
+_ROW = re.compile(r"\brow (?P<code>\d{3,7})\b")
+_LEAD = re.compile(r"^\s*(?P<code>\d{3,7})?\s*(?P<name>[^\d,.%-]*)(?P<amount>[\d,]+\.\d+)?")
+_TITLE = re.compile(r"\((?P<title>[^()]+)\)\s*$")
 
 
-def row_terms(detail: str | None) -> tuple[str, ...]:
-    """What to look for on the page to box a check's row: its code, else its name.
+def row_terms(detail: str | None, table_name: str | None = None) -> tuple[str, ...]:
+    """What to look for on the page to box a check's row, best first.
 
-    Check details read "20103 政府办公厅（室）及相关机构事务 [total]" or "合计 [basic]"."""
-    m = _DETAIL.match(detail or "")
-    if not m:
-        return ()
-    name = (m["name"] or "").strip()
-    return tuple(t for t in (m["code"], name[:12]) if t)
+    Arithmetic checks name the row ("20103 政府办公厅（室）及相关机构事务 [total]", "合计 [basic]");
+    text-layer checks quote the printed line ("page 3: '201 一般公共服务支出 33,586.67 …': row 201: …");
+    table-level checks name only the table, whose title line is boxed then."""
+    text = detail or ""
+    terms: list[str] = []
+    if m := _ROW.search(text):
+        terms.append(m["code"])
+    if q := _QUOTED.search(text):
+        lead = _LEAD.match(q["line"])
+        if lead:
+            terms += [lead["code"] or "", (lead["name"] or "").strip()[:12], lead["amount"] or ""]
+    elif m := _DETAIL.match(text):
+        terms += [m["code"] or "", (m["name"] or "").strip()[:12]]
+    if t := _TITLE.search(table_name or ""):
+        terms.append(t["title"])
+    return tuple(dict.fromkeys(t for t in terms if t))
 
 
 def latest_by_unit(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -66,7 +80,7 @@ def quality_page(failed: list[dict[str, Any]], unverified: list[dict[str, Any]],
     for f in failed:
         diff = None if f["expected"] is None or f["actual"] is None else f["actual"] - f["expected"]
         checks.append(dict(f, diff=diff, kind_name=KIND_NAMES.get(f["kind"] or "", f["kind"] or ""),
-                           image=ev.image(page, f["doc_id"], f["page"], row_terms(f["detail"])),
+                           image=ev.image(page, f["doc_id"], f["page"], row_terms(f["detail"], f["table_name"])),
                            href=unit_path(f["unit_id"]) if f["unit_id"] in units else None))
     tables = [dict(u, image=ev.image(page, u["doc_id"], u["page"], (u.get("title") or "",)),
                    href=unit_path(u["unit_id"]) if u["unit_id"] in units else None) for u in unverified]

@@ -8,12 +8,14 @@ FROM documents d
 ORDER BY d.region, d.unit, d.year, d.kind, d.doc_id;
 
 -- name: summaries
+-- Per-head figures as the per_head view computes them, but from one evaluation of the summary.
 SELECT s.unit_id, s.unit, coalesce(s.region, '') AS region, s.short_name, s.year, s.kind, s.scope,
        s.total_expenditure, s.basic_expenditure, s.project_expenditure, s.personnel, s.public,
        s.three_public_total, s.staff_authorized, s.staff_actual, s.doc_ids,
-       p.spend_per_head, p.three_public_per_head, p.personnel_per_head
+       CAST(div2(s.total_expenditure, s.staff_actual) AS DECIMAL(18, 2)) AS spend_per_head,
+       CAST(div2(s.three_public_total, s.staff_actual) AS DECIMAL(18, 2)) AS three_public_per_head,
+       CAST(div2(s.personnel, s.staff_actual) AS DECIMAL(18, 2)) AS personnel_per_head
 FROM unit_year_kind_summary s
-LEFT JOIN per_head p USING (unit_id, year, kind)
 ORDER BY s.unit_id, s.year, s.kind;
 
 -- name: functions
@@ -25,13 +27,6 @@ FROM spend_by_function f
 JOIN function_source_tables s USING (unit_id, year, kind, doc_id)
 WHERE f.level IN (1, 2)
 ORDER BY f.unit_id, f.year, f.kind, f.code;
-
--- name: comparison
-SELECT c.year, c.kind, c.code, c.name, c.level, c.unit_id, c.unit, coalesce(c.region, '') AS region,
-       c.amount, c.share, c.rank, c.n_units
-FROM unit_comparison c
-WHERE c.level IN (1, 2) AND c.amount IS NOT NULL
-ORDER BY c.kind, c.year, c.code, c.rank, c.unit;
 
 -- name: series
 SELECT s.unit_id, s.kind, s.year, s.code, s.name, s.level, s.amount, s.prev_year, s.prev_amount,

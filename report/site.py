@@ -63,7 +63,7 @@ def describe_site(data: SiteData, raw_dir: Path, filters: Filters) -> list[Page]
     failed = [f for f in rows["failed_checks"] if filters.keep(f["unit"], f["region"], f["year"])]
     unverified = [u for u in data.unverified if filters.keep(u["unit"], u["region"], u["year"])]
     cats = category_pages(summaries, data.categories)
-    codes = code_pages(rows["comparison"], units)
+    codes = code_pages(rows["functions"], summaries)
     series = series_pages(rows["series"], names)
     idx: dict[str, Any] = {name: _by_unit(rows[name]) for name in
                            ("functions", "three_public", "yoy", "projects", "targets", "procurement", "assets")}
