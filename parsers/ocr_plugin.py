@@ -184,7 +184,7 @@ class TableOcrEngine(TesseractOcrEngine):
 
         input_file, output_pdf = Path(input_file), Path(output_pdf)
         prefix = output_pdf.with_suffix("")
-        args = ["tesseract", "-l", "+".join(options.languages), "--oem", str(options.tesseract_oem or 1)]
+        args = ["tesseract", "-l", "+".join(sorted(options.languages, key=lambda lang: lang != "chi_sim")), "--oem", str(options.tesseract_oem or 1)]
         if options.tesseract_pagesegmode is not None:
             args += ["--psm", str(options.tesseract_pagesegmode)]
         for cfg in options.tesseract_config or []:
