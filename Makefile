@@ -28,6 +28,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/budget-etl run --config $(CONFIG)
+	$(BIN)/budget-etl report data/site --config $(CONFIG)
 
 sysdeps:
 	@missing=""; for c in $(SYSDEPS_CMDS); do command -v $$c >/dev/null || missing=yes; done; \
