@@ -1,5 +1,12 @@
-"""Export every view and table for people without DuckDB: Parquet (partitioned by year where a
-relation has a year column, for cheap per-year reads) or one CSV per relation."""
+"""Export every view and table for people without DuckDB: Parquet (one file per year where a
+relation has a year column, for cheap per-year reads) or one CSV per relation.
+
+Per-year files (NAME/year_2025.parquet, NAME/year_unknown.parquet for rows without a year)
+keep `year` as an INTEGER column inside each file rather than in hive directory names:
+pandas and pyarrow read a directory of them without a partition schema, so year stays an
+integer (a hive NULL partition breaks pd.read_parquet, and hive keys come back as category).
+CSV writes lists, structs and maps as JSON text.
+"""
 
 from __future__ import annotations
 
@@ -43,11 +50,19 @@ def export(db_path: str | Path, out_dir: str | Path, fmt: str = "parquet", *, wa
     return paths
 
 
+def _csv_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """SELECT of `name` with nested columns (lists, structs, maps) as JSON text."""
+    cols = con.execute(f'DESCRIBE SELECT * FROM "{name}"').fetchall()
+    exprs = [f'to_json("{c}") AS "{c}"' if ("[]" in t or t.startswith(("STRUCT", "MAP"))) else f'"{c}"'
+             for c, t, *_ in cols]
+    return f'SELECT {", ".join(exprs)} FROM "{name}"'
+
+
 def _export_one(con: duckdb.DuckDBPyConnection, name: str, has_year: bool, out: Path, fmt: str) -> Path:
     rel = f'SELECT * FROM "{name}"'
     if fmt == "csv":
         target = out / f"{name}.csv"
-        con.execute(f"COPY ({rel}) TO '{_lit(target)}' (FORMAT csv, HEADER true)")
+        con.execute(f"COPY ({_csv_select(con, name)}) TO '{_lit(target)}' (FORMAT csv, HEADER true)")
         return target
     partitioned = has_year and first_row(con, f'SELECT count(*) FROM "{name}"')[0] > 0
     # Remove both layouts first: a relation that was empty last time was a single file.
@@ -59,7 +74,11 @@ def _export_one(con: duckdb.DuckDBPyConnection, name: str, has_year: bool, out: 
         con.execute(f"COPY ({rel}) TO '{_lit(target)}' (FORMAT parquet)")
         return target
     target = out / name
-    con.execute(f"COPY ({rel}) TO '{_lit(target)}' (FORMAT parquet, PARTITION_BY (year))")
+    target.mkdir()
+    for (year,) in con.execute(f'SELECT DISTINCT CAST(year AS INTEGER) FROM "{name}"').fetchall():
+        part = target / f"year_{year if year is not None else 'unknown'}.parquet"
+        where = "year IS NULL" if year is None else f"year = {int(year)}"
+        con.execute(f"COPY ({rel} WHERE {where}) TO '{_lit(part)}' (FORMAT parquet)")
     return target
 
 
