@@ -2,7 +2,10 @@
 
 For every PDF of a folder, in one run and the same process order:
   baseline  camelot.read_pdf(pages="all", flavor="lattice", engine="vector")
-  parse     parsers.parse_pdf (everything: text, layout, lattice + text flavors, rows, facts, checks)
+  parse     parsers.parse_pdf (everything: text, layout of the pages parsers/pages.py selects,
+            lattice + text flavors, rows, facts, checks, text-layer verification)
+  all       the same with BUDGET_ETL_ALL_PAGES=1 (every page laid out), for comparison
+  noverify  parse_pdf(verify=False), when parse_pdf has that keyword (else n/a)
   floor     pdftotext -layout (poppler), the cheapest full-text pass there is
 Each measurement runs in a fresh subprocess; library imports (camelot, playa) happen before
 the clock starts on both sides, as they do once per worker in the pipeline, and the peak RSS
@@ -35,9 +38,13 @@ if mode == "baseline":
         pass
 else:
     import camelot, camelot.parsers, playa  # imported before timing, as on the baseline side
+    import os
     from parsers.parse import parse_pdf
+    if mode == "all":
+        os.environ["BUDGET_ETL_ALL_PAGES"] = "1"
+    kwargs = {"verify": False} if mode == "noverify" else {}
     t0 = time.perf_counter()
-    parse_pdf(path)
+    parse_pdf(path, **kwargs)
 dt = time.perf_counter() - t0
 print(json.dumps({"seconds": dt, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -52,30 +59,45 @@ def measure(mode: str, pdf: Path) -> dict:
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def has_verify() -> bool:
+    """Whether parse_pdf takes verify= (the text-layer verification can be switched off)."""
+    import inspect
+
+    sys.path.insert(0, str(ROOT))
+    from parsers.parse import parse_pdf
+
+    return "verify" in inspect.signature(parse_pdf).parameters
+
+
 def main(dirs: list[str]) -> None:
     if not dirs:
         shared = ROOT.parent / "shared" / "corpus" / "real"
         dirs = [str(shared if shared.exists() else ROOT / "samples" / "corpus")]
     pdfs = sorted(p for d in dirs for p in Path(d).glob("*.pdf"))
     floor = shutil.which("pdftotext") is not None
-    totals = {"baseline": 0.0, "parse": 0.0, "floor": 0.0}
+    verify = has_verify()
+    modes = ["baseline", "parse", "all"] + (["noverify"] if verify else [])
+    totals = dict.fromkeys([*modes, "floor"], 0.0)
     peak = 0.0
-    print(f"{'file':60s} {'camelot':>8s} {'parse':>8s} {'ratio':>6s} {'pdftotext':>9s} {'RSS MB':>7s}")
+    print(f"{'file':50s} {'camelot':>8s} {'parse':>8s} {'ratio':>6s} {'all pg':>7s} {'no-verify':>9s} "
+          f"{'pdftotext':>9s} {'RSS MB':>7s}")
     for pdf in pdfs:
-        b = measure("baseline", pdf)
-        p = measure("parse", pdf)
-        f = measure("floor", pdf) if floor else {"seconds": float("nan")}
-        totals["baseline"] += b["seconds"]
-        totals["parse"] += p["seconds"]
-        totals["floor"] += f["seconds"]
-        peak = max(peak, p["rss_mb"])
-        ratio = p["seconds"] / b["seconds"] if b["seconds"] else float("nan")
-        print(f"{pdf.name[:60]:60s} {b['seconds']:8.2f} {p['seconds']:8.2f} {ratio:6.2f} {f['seconds']:9.3f} "
-              f"{p['rss_mb']:7.0f}")
-    print(f"\n{len(pdfs)} PDFs: camelot lattice/vector {totals['baseline']:.1f}s, parse_pdf {totals['parse']:.1f}s "
-          f"({totals['parse'] / totals['baseline']:.2f}x camelot), pdftotext {totals['floor']:.1f}s "
-          f"({totals['floor'] / totals['baseline']:.2f}x camelot); peak RSS of a parse worker {peak:.0f} MB")
-
+        m = {mode: measure(mode, pdf) for mode in modes}
+        m["floor"] = measure("floor", pdf) if floor else {"seconds": float("nan")}
+        for k, v in m.items():
+            totals[k] += v["seconds"]
+        peak = max(peak, m["parse"]["rss_mb"], m["all"]["rss_mb"])
+        b = m["baseline"]["seconds"]
+        ratio = m["parse"]["seconds"] / b if b else float("nan")
+        nov = f"{m['noverify']['seconds']:9.2f}" if verify else f"{'n/a':>9s}"
+        print(f"{pdf.name[:50]:50s} {b:8.2f} {m['parse']['seconds']:8.2f} {ratio:6.2f} {m['all']['seconds']:7.2f} "
+              f"{nov} {m['floor']['seconds']:9.3f} {m['parse']['rss_mb']:7.0f}")
+    b = totals["baseline"] or float("nan")
+    nov = (f"{totals['noverify']:.1f}s ({totals['noverify'] / b:.2f}x)" if verify else "n/a")
+    print(f"\n{len(pdfs)} PDFs: camelot lattice/vector on all pages {totals['baseline']:.1f}s; parse_pdf "
+          f"{totals['parse']:.1f}s ({totals['parse'] / b:.2f}x camelot) with page selection and verify=True, "
+          f"{totals['all']:.1f}s ({totals['all'] / b:.2f}x) on all pages, verify=False {nov}; "
+          f"pdftotext {totals['floor']:.1f}s ({totals['floor'] / b:.2f}x); peak RSS of a parse worker {peak:.0f} MB")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

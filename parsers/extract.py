@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parsers.amounts import AMOUNT_TOKEN, MONEY_UNIT
+from parsers.pages import pages_to_lay_out
 
 log = logging.getLogger(__name__)
 for _noisy in ("playa", "pdfminer", "camelot"):  # per-object warnings about malformed PDFs, not ours to act on
@@ -217,19 +218,26 @@ def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:
     return areas or None
 
 
-def iter_pages(path: Path | str, min_stream_lines: int = 3) -> Iterator[PageLayout]:
-    """Lay out each page once; read it as lattice grids, and as stream tables where needed."""
+def iter_pages(path: Path | str, min_stream_lines: int = 3, texts: list[str] | None = None,
+               all_pages: bool = False) -> Iterator[PageLayout]:
+    """Lay out each page that can hold a table once (parsers/pages.py chooses them from the
+    text layer, `texts` when the caller has read it already); read it as lattice grids, and
+    as stream tables where needed. Other pages yield an empty PageLayout."""
     import playa
     from camelot.handlers import PDFHandler
     from camelot.parsers import Lattice
 
     path = str(path)
+    keep = pages_to_lay_out(path, texts, all_pages)
     handler = PDFHandler(path)
     lattice = Lattice(engine="vector")
     with warnings.catch_warnings(), playa.open(path, space="page") as pdf:
         warnings.simplefilter("ignore")
         for page in pdf.pages:
             number = page.page_idx + 1
+            if keep is not None and number <= len(keep) and not keep[number - 1]:
+                yield PageLayout(number, float(page.width), float(page.height))
+                continue
             try:
                 layout, dim, images, _chars, htext, vtext, rotation = handler._get_layout(page)
             except Exception as e:  # a broken content stream: record, keep going
@@ -326,6 +334,39 @@ def _split_glued_amounts(g: Grid, lines: list[TextLine]) -> None:
                 pair = next((split_glued(w) for w in words if w.startswith(t) and split_glued(w)), None)
             if pair:
                 cell.text, row[c + 1].text = pair
+    _spread_merged_figures(g, lines)
+
+
+def _spread_merged_figures(g: Grid, lines: list[TextLine]) -> None:
+    """A row whose vertical rules are missing comes back as one wide cell holding several
+    figures, clipped ('221,424,196.00 163,189'): put the page's figure words of that row
+    back under the columns of the row above, by where each figure ends (right-aligned)."""
+    for r in range(1, g.n_rows):
+        row, above = g.cells[r], g.cells[r - 1]
+        for c, cell in enumerate(row[:-1]):
+            tokens = cell.text.split()
+            if len(tokens) < 2 or not all(re.fullmatch(r"-?[\d,.]+", t) for t in tokens) \
+                    or any(x.text.strip() for x in row[c + 1:]):
+                continue
+            ym = (cell.y0 + cell.y1) / 2
+            words = []
+            for ln in lines:
+                for x0, x1, text in ln.words if ln.y0 - 2 <= ym <= ln.y1 + 2 else ():
+                    pair = split_glued(text) if x1 > cell.x0 + 2 else None
+                    if pair:  # two figures without a gap: the first ends where its characters do
+                        cut = x0 + (x1 - x0) * len(pair[0]) / len(text)
+                        words += [(x0, cut, pair[0]), (cut, x1, pair[1])]
+                    elif x1 > cell.x0 + 2 and AMOUNT_TOKEN.fullmatch(text):
+                        words.append((x0, x1, text))
+            homes = [next((k for k in range(c, len(above)) if above[k].x0 - 2 <= w[1] <= above[k].x1 + 2), None)
+                     for w in words]
+            printed = sum(len(split_glued(t) or (t,)) for t in tokens)
+            if len(words) != printed or None in homes or len(set(homes)) != len(homes):
+                continue  # the words do not account for every figure of the cell: leave it
+            for k in range(c, len(row)):
+                row[k].text = ""
+            for w, k in zip(words, homes, strict=True):
+                row[k].text = w[2]
 
 
 def _same_area(a, b) -> bool:

@@ -66,7 +66,7 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     doc.document = DocumentMeta(**{k: v for k, v in meta.items() if k in DocumentMeta.model_fields})
     ctx = Context(year=doc.document.year, kind=doc.document.kind, unit=doc.document.unit)
 
-    layouts = list(iter_pages(src))
+    layouts = list(iter_pages(src, texts=text.pages))  # parsers/pages.py picks the pages to lay out
     for pl in layouts:
         if pl.error:
             doc.errors.append(f"{path.name}: {pl.error}")
