@@ -32,10 +32,20 @@ def summarise(path: str) -> dict:
     kinds = Counter(t.kind for t in doc.tables if not t.empty)
     return {"file": Path(path).name, "status": doc.status, "kinds": dict(kinds),
             "rows": sum(len(t.rows) for t in doc.tables),
+            "verification": dict(Counter(t.verification for t in doc.tables if t.verification)),
             "checks_ok": sum(c.passed for c in doc.checks), "checks": len(doc.checks),
             "disclosure": document_score(doc) if doc.status in ("parsed", "partial") else None,
             "seconds": time.perf_counter() - t0, "errors": doc.errors[:2],
             "failed_checks": [f"{c.table} {c.rule} {c.detail}" for c in doc.checks if not c.passed][:3]}
+
+
+def verification_cell(v: dict[str, int]) -> str:
+    """"9/11 2✗": tables verified against their pages' text, of those checked; mismatches."""
+    n = sum(v.values())
+    if not n:
+        return "-"
+    bad = v.get("mismatch", 0)
+    return f"{v.get('verified', 0)}/{n}" + (f" {bad}✗" if bad else "")
 
 
 def disclosure_cell(d: dict | None) -> str:
@@ -69,18 +79,24 @@ def inspect_dir(directory: Path, workers: int = 1) -> int:
                 results.append(summarise(f))
                 progress.advance(bar)
     table = Table(show_lines=False)
-    for col in ("file", "status", "tables by kind", "rows", "checks", "disclosure", "s"):
-        table.add_column(col, justify="right" if col in ("rows", "checks", "disclosure", "s") else "left",
+    for col in ("file", "status", "tables by kind", "rows", "verified", "checks", "disclosure", "s"):
+        table.add_column(col, justify="right" if col in ("rows", "verified", "checks", "disclosure", "s") else "left",
                          overflow="fold")
     statuses = Counter()
     for r in results:
         statuses[r["status"]] += 1
         kinds = " ".join(f"{SHORT.get(k, k)}{'×' + str(n) if n > 1 else ''}" for k, n in sorted(r["kinds"].items()))
-        table.add_row(r["file"], r["status"], kinds, str(r["rows"]), f"{r['checks_ok']}/{r['checks']}",
+        table.add_row(r["file"], r["status"], kinds, str(r["rows"]), verification_cell(r["verification"]),
+                      f"{r['checks_ok']}/{r['checks']}",
                       disclosure_cell(r.get("disclosure")), f"{r['seconds']:.1f}")
     console.print(table)
     ok = sum(r["checks_ok"] for r in results)
     total = sum(r["checks"] for r in results)
+    tables = Counter()
+    for r in results:
+        tables.update(r["verification"])
+    console.print("tables checked against their pages' text: "
+                  + ", ".join(f"{k} {tables[k]}" for k in ("verified", "mismatch", "unverifiable")))
     console.print(f"total: {len(results)} files ({', '.join(f'{k} {v}' for k, v in statuses.most_common())}), "
                   f"{sum(r['rows'] for r in results)} rows, checks {ok}/{total} passed "
                   f"({ok / max(total, 1):.2%}), parse {sum(r['seconds'] for r in results):.1f}s "

@@ -37,6 +37,7 @@ class RunReport:
     rows_loaded: int = 0
     statuses: Counter = field(default_factory=Counter)
     checks_failed: int = 0
+    tables_verification: dict[str, int] = field(default_factory=dict)  # verified / mismatch / unverifiable
     checks_total: int = 0
     slowest: list[tuple[str, float]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -118,6 +119,10 @@ class RunReport:
             "SELECT count(*) FILTER (WHERE NOT passed), count(*) FROM quality_checks WHERE doc_id IN "
             f"({','.join('?' * len(ids))})", ids).fetchone()
         self.checks_failed, self.checks_total = int(row[0] or 0), int(row[1] or 0)
+        rows = con.execute(
+            "SELECT verification, count(*) FROM doc_tables WHERE verification IS NOT NULL AND doc_id IN "
+            f"({','.join('?' * len(ids))}) GROUP BY ALL", ids).fetchall()
+        self.tables_verification = {str(k): int(n) for k, n in rows}
 
     @property
     def failed(self) -> int:
@@ -131,7 +136,8 @@ class RunReport:
                 "failed": self.failed, "parsed": self.parsed, "from_cache": self.cached,
                 "up_to_date": self.unchanged_documents, "loaded": self.loaded, "pending": self.pending,
                 "rows_loaded": self.rows_loaded, "checks_failed": self.checks_failed,
-                "checks_total": self.checks_total}
+                "checks_total": self.checks_total,
+                **{f"tables_{k}": self.tables_verification.get(k, 0) for k in ("verified", "mismatch", "unverifiable")}}
 
     def summary(self) -> str:
         """One line for the flow run's final state message."""
@@ -159,6 +165,8 @@ def detail_lines(d: dict) -> list[str]:
                                                              else ""),
              f"rows loaded: {c['rows_loaded']}",
              f"quality checks failed: {c['checks_failed']} of {c['checks_total']}",
+             f"tables checked against their pages' text: {c.get('tables_verified', 0)} verified, "
+             f"{c.get('tables_mismatch', 0)} mismatch, {c.get('tables_unverifiable', 0)} unverifiable",
              "time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in d["stage_seconds"].items())]
     if d["slowest"]:
         lines.append("slowest documents: " + ", ".join(f"{n} ({s:.1f}s)" for n, s in d["slowest"]))

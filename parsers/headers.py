@@ -265,8 +265,12 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
             key = qualified_key(key, cols.labels[c], cols.labels[used[key]], used, c)
         used[key] = c
         cols.measures[c] = key
-    unlabeled = [c for c in unlabeled if not cols.labels[c]]  # a header we cannot read (备注) is no measure
-    if unlabeled and kind_measures:
+    # a header we cannot read is no measure (备注), unless its column holds figures (广州 预算)
+    unlabeled = [c for c in unlabeled if not cols.labels[c] or stats[c]["amounts"] > stats[c]["text"]]
+    with_figures = [c for c in unlabeled if stats[c]["amounts"]]
+    if len(with_figures) == 1 and not cols.measures and not kind_measures:
+        cols.measures[with_figures[0]] = "total"  # the table's one column of figures is its amount
+    elif unlabeled and kind_measures:
         free = [m for m in kind_measures if m not in used]
         # unlabeled amount columns take the kind's measures in print order
         for c, m in zip(unlabeled, free, strict=False):

@@ -25,19 +25,23 @@ from parsers.pdf import UnreadablePDF, read_pdf_text, sha256_file
 from parsers.performance import performance_targets
 from parsers.sections import extract_sections
 from parsers.tables import Context, build_table
+from parsers.verify import verify_document
 
 log = logging.getLogger(__name__)
 
 
-def parse_pdf(path: Path | str, *, ocr: bool | None = None, derived_dir: Path | str | None = None) -> Document:
+def parse_pdf(path: Path | str, *, verify: bool = True, ocr: bool | None = None,
+              derived_dir: Path | str | None = None) -> Document:
     """Parse one PDF. Failures become a status and readable errors, never an exception.
 
     ocr: OCR scanned pages (None: BUDGET_ETL_OCR, default on); derived_dir: where the OCR'd
-    copy is kept (parsers/ocr.py)."""
+    copy is kept (parsers/ocr.py).
+
+    verify=False skips the text-layer verification (parsers/verify.py); only benches use it."""
     path = Path(path)
     t0 = time.perf_counter()
     try:
-        doc = _parse(path, True, ocr, derived_dir)
+        doc = _parse(path, verify, ocr, derived_dir)
     except UnreadablePDF as e:
         sha = sha256_file(path) if path.exists() and path.is_file() else ""
         doc = Document(source=Source(file=path.name, sha256=sha), status="unreadable", errors=[f"{path.name}: {e}"])
@@ -75,9 +79,11 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     for loc in located:  # no 单位 line near the table: the unit the report declares elsewhere
         loc.money_unit = loc.money_unit or declared
     failed = []
+    built: list[tuple[Table, object]] = []
     for loc in located:
         try:
             doc.tables.append(build_table(loc, ctx))
+            built.append((doc.tables[-1], loc))
         except Exception as e:  # one bad table must not lose the others
             log.exception("table failed: %s %s", path, loc.title)
             failed.append(loc)
@@ -98,6 +104,8 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     doc.document.subordinate_units = list(facts.get("subordinate_units") or [])
     doc.facts = facts
     doc.checks = run_checks(doc)
+    if verify:
+        doc.checks += verify_document(built, layouts)
     annotate_ocr(doc, ocr_result)
     if failed or any(pl.error for pl in layouts):
         doc.status = "partial"

@@ -21,7 +21,7 @@ from decimal import Decimal
 from parsers.amounts import SCALE, parse_amount
 from parsers.codes import norm_name
 from parsers.document import Check, Table
-from parsers.extract import PageLayout, TextLine
+from parsers.extract import PageLayout, TextLine, split_glued
 from parsers.locate import Located
 
 # A figure as a table cell prints it: separators, decimals, or a bare integer of a 元 table.
@@ -109,10 +109,15 @@ def printed_records(lines: list[TextLine], page: int, integers: bool,
     for y, band in _bands(lines, ruled):
         cur: Printed | None = None
         seen_text = False
-        for _, x1, whole in band:
+        for x0, x1, whole in band:
             glued = GLUED_FIGURE.match(whole)  # '卫生健康支出457042345': a name and the figure after it
-            for word in (glued.groups() if glued else (whole,)):
-                cur, seen_text = _feed(out, cur, seen_text, page, y, x1, word, integers)
+            pieces = [w for part in (glued.groups() if glued else (whole,))
+                      for w in (split_glued(part) or (part,))]  # '5,156,059.0058,234,500.00': two figures
+            end = 0
+            for word in pieces:  # where each piece ends, in proportion to its characters
+                end += len(word)
+                right = x0 + (x1 - x0) * end / len(whole) if len(pieces) > 1 else x1
+                cur, seen_text = _feed(out, cur, seen_text, page, y, right, word, integers)
     return [r for r in out if r.figures]
 
 
@@ -220,11 +225,10 @@ def _area_lines(loc: Located, page: int, layout: PageLayout) -> list[TextLine]:
     boxes = [g.bbox for g in loc.parts if g.page == page]
     if not boxes:
         return []
-    x0 = min(b[0] for b in boxes) - 3
-    x1 = max(b[2] for b in boxes) + 3
+    # the whole width: a text flavor's box may stop short of a sparse right-hand column
     y0 = min(b[1] for b in boxes) - 2
     y1 = max(b[3] for b in boxes) + 2
-    return [ln for ln in layout.lines if y0 <= (ln.y0 + ln.y1) / 2 <= y1 and ln.x1 > x0 and ln.x0 < x1]
+    return [ln for ln in layout.lines if y0 <= (ln.y0 + ln.y1) / 2 <= y1]
 
 
 def _dropped_columns(lines: list[TextLine], records: list[Printed]) -> list[tuple[float, float]]:
