@@ -120,39 +120,51 @@ def sql(query: str, fmt: Annotated[str, typer.Option("--format", "-f", help="tab
 @app.command()
 def export(out_dir: Path, fmt: Annotated[str, typer.Option("--format", "-f", help="parquet|csv")] = "parquet",
            config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
-    """Write every view and fact table (Parquet partitioned by year, or CSV)."""
+    """Write every view and fact table (Parquet, one file per year; or CSV). Exit 1 with one
+    line on a missing warehouse, an unknown format or an unwritable directory."""
     cfg = _cfg(config, data_dir)
+    from warehouse.errors import WarehouseError
     from warehouse.query import export as do_export
 
-    paths = do_export(cfg.warehouse_path, out_dir, fmt)
+    try:
+        paths = do_export(cfg.warehouse_path, out_dir, fmt)
+    except (WarehouseError, ValueError, OSError) as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(1) from e
     typer.echo(f"wrote {len(paths)} relations to {out_dir}")
 
 
 @app.command()
 def compare(year: Annotated[int, typer.Option(help="budget year")],
             code: Annotated[str, typer.Option(help="classification code, e.g. 2080505")],
-            region: Annotated[str | None, typer.Option(help="only units whose region contains this")] = None,
+            region: Annotated[str | None, typer.Option(help="only units whose region path contains this")] = None,
+            kind: Annotated[str, typer.Option(help="budget|final_accounts")] = "budget",
+            category: Annotated[str | None, typer.Option(help="only one kind of body, e.g. 信访")] = None,
+            sort: Annotated[str, typer.Option(help="amount|share|per_head")] = "amount",
+            fmt: Annotated[str, typer.Option("--format", "-f", help="table|csv|json|markdown")] = "table",
             config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
-    """Compare units for one code and year: amount, share of the unit's total, rank."""
+    """Compare units for one code and year: amount, share of the unit's total, per head, rank.
+    Exit codes: 1 no warehouse or a bad option, 3 no such year, 4 no such code, 5 no unit in the
+    region, 6 none in the category."""
     cfg = _cfg(config, data_dir)
-    from rich.console import Console
-    from rich.table import Table
-
+    from warehouse.errors import WarehouseError
+    from warehouse.formats import FORMATS, render
+    from warehouse.query import CompareError
     from warehouse.query import compare as do_compare
 
-    rows = do_compare(cfg.warehouse_path, year, code, region)
-    if not rows:
-        typer.echo("no unit reports that code for that year")
-        return
-    table = Table(title=f"{code} {rows[0].get('name') or ''} in {year}" + (f" ({region})" if region else ""))
-    for col, justify in (("rank", "right"), ("unit", "left"), ("region", "left"), ("amount (元)", "right"),
-                         ("share of unit total", "right"), ("unit total (元)", "right")):
-        table.add_column(col, justify=justify)
-    for r in rows:
-        share = r.get("share")
-        table.add_row(str(r.get("rank")), str(r.get("unit")), str(r.get("region") or ""), f"{r.get('amount'):,}",
-                      f"{share:.2%}" if share is not None else "", f"{r.get('unit_total_expenditure') or '':,}")
-    Console(width=160).print(table)
+    if fmt not in FORMATS:
+        typer.echo(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(1)
+    try:
+        rows = do_compare(cfg.warehouse_path, year, code, region, kind=kind, category=category, sort=sort)
+    except CompareError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(1 if e.exit_code == 2 else e.exit_code) from e
+    except (WarehouseError, FileNotFoundError) as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(1) from e
+    cols = ["rank", "unit", "region", "category", "amount", "share", "per_head", "unit_total_expenditure"]
+    sys.stdout.write(render(cols, [[r[c] for c in cols] for r in rows], fmt))
 
 
 @app.command()

@@ -146,3 +146,63 @@ SELECT f.report_key, f.unit_id, u.unit, f.year, f.kind, any_value(f.consolidatio
        u.category, u.region_path AS region
 FROM files f JOIN dim_units u USING (unit_id)
 GROUP BY f.report_key, f.unit_id, u.unit, f.year, f.kind, u.category, u.region_path;
+
+-- ---------------------------------------------------------------- codes across years
+
+-- Each code's printed name per year (latest documents), the years it is seen, whether it is new
+-- or retired within the span of years its scheme is seen, renamed, and how it compares with the
+-- reference lists. name_conflict_across_years: more than one name over the years.
+CREATE OR REPLACE VIEW code_crosswalk AS
+WITH span AS (SELECT scheme, min(year) AS first_year, max(year) AS last_year FROM code_names_by_year GROUP BY ALL),
+per_code AS (
+    SELECT scheme, code, min(year) AS first_year, max(year) AS last_year, list(year ORDER BY year) AS years,
+           map_from_entries(list({'k': year, 'v': name} ORDER BY year)) AS name_by_year,
+           count(DISTINCT name) AS n_names,
+           arg_max(name, year) AS latest_name
+    FROM code_names_by_year GROUP BY ALL
+)
+SELECT c.scheme, c.code, CASE length(c.code) WHEN 3 THEN 1 WHEN 5 THEN 2 WHEN 7 THEN 3 END AS level,
+       c.latest_name AS name, c.name_by_year, c.years, c.first_year, c.last_year,
+       c.first_year > s.first_year AS new_in_span,
+       c.last_year < s.last_year AS retired_in_span,
+       c.n_names > 1 AS renamed, c.n_names > 1 AS name_conflict_across_years,
+       r.name AS reference_name, r.code IS NOT NULL AS in_reference,
+       coalesce(r.name_norm <> c.latest_name, false) AS differs_from_reference
+FROM per_code c JOIN span s USING (scheme)
+LEFT JOIN code_reference r ON r.scheme = c.scheme AND r.code = c.code;
+
+-- Codes that carry on under another code: a code last seen in year Y and a code of the same
+-- scheme, level and 类 first seen after Y with the same name (recoded), or several such new
+-- codes under the old one's parent taking over its name's words (split).
+CREATE OR REPLACE VIEW code_links AS
+SELECT o.scheme, o.code AS old_code, n.code AS new_code, o.last_year AS old_last_year, n.first_year AS new_first_year,
+       o.name AS old_name, n.name AS new_name,
+       CASE WHEN o.name = n.name THEN 'recoded' ELSE 'renamed_and_recoded' END AS link
+FROM code_crosswalk o
+JOIN code_crosswalk n ON n.scheme = o.scheme AND n.level = o.level AND left(n.code, 3) = left(o.code, 3)
+     AND n.first_year > o.last_year AND n.code <> o.code
+WHERE o.retired_in_span AND n.new_in_span
+  AND (o.name = n.name OR (o.name_by_year[o.last_year] IS NOT NULL
+       AND jaro_winkler_similarity(o.name, n.name) >= 0.9));
+
+-- A unit's series per code with the codes linked across years: series_code is the newest code
+-- a code carries on as, so 2017–2019 line up even where the classification recoded an item.
+CREATE OR REPLACE VIEW unit_series_linked AS
+SELECT s.*, coalesce(l.new_code, s.code) AS series_code, l.link,
+       x.renamed AS code_renamed, x.name_by_year AS code_name_by_year
+FROM unit_series s
+LEFT JOIN code_links l ON l.scheme = 'function' AND l.old_code = s.code
+LEFT JOIN code_crosswalk x ON x.scheme = 'function' AND x.code = s.code;
+
+-- ---------------------------------------------------------------- like for like
+
+-- One code across the units of one category (信访, 财政 …) in a year: amount, share of each
+-- unit's total expenditure, rank within the category (by share), and the report's coverage.
+CREATE OR REPLACE VIEW category_comparison AS
+SELECT c.year, c.kind, c.code, c.name, c.level, u.category, c.unit, c.region, c.amount, c.share,
+       rank() OVER (PARTITION BY c.kind, c.year, c.code, u.category ORDER BY c.share DESC NULLS LAST) AS rank_in_category,
+       count(*) OVER (PARTITION BY c.kind, c.year, c.code, u.category) AS n_in_category,
+       c.unit_total_expenditure, s.consolidation, s.total_expenditure_source, c.unit_id
+FROM unit_comparison c
+JOIN units u USING (unit_id)
+LEFT JOIN unit_year_kind_summary s ON s.unit_id = c.unit_id AND s.year = c.year AND s.kind = c.kind;

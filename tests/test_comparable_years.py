@@ -1,0 +1,42 @@
+"""Codes across years: names per year, new / retired / renamed, links for recoded items, and a
+unit's series that lines up across the years."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.comparable_support import build
+
+FIXTURES = ["jiangsu_gaoyuan_2017_yusuan.pdf", "jiangsu_gaoyuan_2018_yusuan_p1_p9-15.pdf",
+            "jiangsu_gaoyuan_2019_yusuan_p1_p8-13.pdf"]
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    c = build(tmp_path_factory.mktemp("years") / "w.duckdb", FIXTURES)
+    yield c
+    c.close()
+
+
+def test_crosswalk_names_per_year(con):
+    years = con.execute("SELECT years FROM code_crosswalk WHERE scheme = 'function' AND code = '204'").fetchone()[0]
+    assert years == [2017, 2018, 2019]
+    rows = con.execute("SELECT code, name_by_year, new_in_span, retired_in_span, renamed, name_conflict_across_years "
+                       "FROM code_crosswalk WHERE scheme = 'function'").fetchall()
+    assert rows
+    for code, names, new, retired, renamed, conflict in rows:
+        assert renamed == (len(set(names.values())) > 1) == conflict, code
+        assert new == (min(names) > 2017) and retired == (max(names) < 2019), code
+
+
+def test_links_join_retired_and_new_codes_of_one_name(con):
+    for old, new, link, old_last, new_first in con.execute(
+            "SELECT old_code, new_code, link, old_last_year, new_first_year FROM code_links").fetchall():
+        assert new_first > old_last and old[:3] == new[:3] and link in ("recoded", "renamed_and_recoded")
+
+
+def test_unit_series_per_code_over_three_years(con):
+    rows = con.execute("SELECT year, amount, series_code FROM unit_series_linked "
+                       "WHERE unit = '江苏省高级人民法院' AND code = '204' ORDER BY year").fetchall()
+    assert [r[0] for r in rows] == [2017, 2018, 2019]
+    assert all(r[1] > 0 and r[2] == "204" for r in rows)
