@@ -4,6 +4,7 @@ round trip per row, with Decimals passed through exactly."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import duckdb
@@ -23,3 +24,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[
     finally:
         con.unregister(view)
     return len(rows)
+
+
+# Set while warehouse.batch holds one transaction open for several documents: load_document
+# then writes inside it instead of opening its own.
+IN_BATCH: ContextVar[bool] = ContextVar("warehouse_batch_open", default=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,11 +15,11 @@ from parsers.meta import canonical_unit, consolidation
 from warehouse.disclosure import TABLES as DISCLOSURE_TABLES
 from warehouse.disclosure import disclosure_records
 from warehouse.facts import fact_records, subordinate_names
-from warehouse.insert import insert_rows
+from warehouse.insert import IN_BATCH, insert_rows
 from warehouse.names import clean_region, normalise_name
 from warehouse.records import Records, check_records, table_records
 from warehouse.regions import region_of
-from warehouse.tx import transaction
+from warehouse.tx import first_row, transaction
 from warehouse.units import resolve_unit, unit_region
 from warehouse.urls import canonical_url
 
@@ -85,9 +86,10 @@ def load_document(
     comps = where.path
     now = datetime.now(UTC)
 
-    with transaction(con):
-        for table in PER_DOCUMENT_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+    with nullcontext(con) if IN_BATCH.get() else transaction(con):  # warehouse/batch.py holds one open
+        if first_row(con, "SELECT 1 FROM document_versions WHERE doc_id = ?", [doc_id]):  # a new one has no rows
+            for table in PER_DOCUMENT_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
         unit_id = resolve_unit(con, doc.document.unit, comps) if has_content else None
         _upsert_version(con, doc, doc_id, source_url=source_url, unit_id=unit_id, region=comps,
                         fetched_at=aware(fetched_at), parsed_at=parsed_at, run_id=run_id, now=now,
