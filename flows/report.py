@@ -4,6 +4,7 @@ markdown artifact, both built from RunReport.to_dict() so they cannot disagree."
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -198,6 +199,22 @@ def print_report(d: dict, warehouse: Path) -> None:
     console.print(table)
     for line in detail_lines(d):
         console.print(line, highlight=False)
+    outside = time_outside(d)
+    if outside:
+        console.print(f"time outside the pipeline's own work (interpreter and Prefect start-up, orchestration): "
+                      f"{outside[0]:.1f}s of {outside[1]:.1f}s since the process started", highlight=False)
     for f in d["failures"]:
         console.print(f"[red]failed[/red] {f}", highlight=False)
     console.print(f"warehouse: {warehouse}", highlight=False)
+
+
+def time_outside(d: dict) -> tuple[float, float] | None:
+    """(seconds not spent in a stage, seconds since this process started): what Prefect's
+    start-up and orchestration cost a run; None where the process start time is unknown."""
+    try:
+        import psutil
+
+        wall = time.time() - psutil.Process().create_time()
+    except Exception:  # noqa: BLE001 - an optional line of the report
+        return None
+    return max(wall - sum(d["stage_seconds"].values()), 0.0), wall
