@@ -29,10 +29,12 @@ def test_crosswalk_names_per_year(con):
         assert new == (min(names) > 2017) and retired == (max(names) < 2019), code
 
 
-def test_links_join_retired_and_new_codes_of_one_name(con):
-    for old, new, link, old_last, new_first in con.execute(
-            "SELECT old_code, new_code, link, old_last_year, new_first_year FROM code_links").fetchall():
-        assert new_first > old_last and old[:3] == new[:3] and link in ("recoded", "renamed_and_recoded")
+def test_links_are_learned_per_unit_and_not_invented(con):
+    # 江苏省高级人民法院 keeps its codes over 2017-2019: 行政运行 under another 款 of the corpus
+    # is not this unit's successor code, so nothing is linked
+    assert con.execute("SELECT count(*) FROM code_links").fetchone() == (0,)
+    cols = [d[0] for d in con.execute("SELECT * FROM code_links").description]
+    assert {"unit_id", "old_code", "new_code", "old_last_year", "new_first_year", "link"} <= set(cols)
 
 
 def test_unit_series_per_code_over_three_years(con):

@@ -171,27 +171,33 @@ SELECT c.scheme, c.code, CASE length(c.code) WHEN 3 THEN 1 WHEN 5 THEN 2 WHEN 7 
 FROM per_code c JOIN span s USING (scheme)
 LEFT JOIN code_reference r ON r.scheme = c.scheme AND r.code = c.code;
 
--- Codes that carry on under another code: a code last seen in year Y and a code of the same
--- scheme, level and 类 first seen after Y with the same name (recoded), or several such new
--- codes under the old one's parent taking over its name's words (split).
+-- Codes that carry on under another code, learned per unit: a code the unit prints in year Y
+-- and no longer in its next year, and a code of the same level and 类 it prints that next year
+-- but not in Y, with the same name (recoded) or nearly the same name (renamed_and_recoded).
 CREATE OR REPLACE VIEW code_links AS
-SELECT o.scheme, o.code AS old_code, n.code AS new_code, o.last_year AS old_last_year, n.first_year AS new_first_year,
-       o.name AS old_name, n.name AS new_name,
+WITH s AS (SELECT unit_id, kind, year, code, level, name FROM spend_by_function),
+ys AS (SELECT unit_id, kind, year, lead(year) OVER (PARTITION BY unit_id, kind ORDER BY year) AS next_year
+       FROM (SELECT DISTINCT unit_id, kind, year FROM s))
+SELECT 'function' AS scheme, o.unit_id, o.kind, o.code AS old_code, n.code AS new_code,
+       o.year AS old_last_year, n.year AS new_first_year, o.name AS old_name, n.name AS new_name,
        CASE WHEN o.name = n.name THEN 'recoded' ELSE 'renamed_and_recoded' END AS link
-FROM code_crosswalk o
-JOIN code_crosswalk n ON n.scheme = o.scheme AND n.level = o.level AND left(n.code, 3) = left(o.code, 3)
-     AND n.first_year > o.last_year AND n.code <> o.code
-WHERE o.retired_in_span AND n.new_in_span
-  AND (o.name = n.name OR (o.name_by_year[o.last_year] IS NOT NULL
-       AND jaro_winkler_similarity(o.name, n.name) >= 0.9));
+FROM s o
+JOIN ys y ON y.unit_id = o.unit_id AND y.kind = o.kind AND y.year = o.year
+JOIN s n ON n.unit_id = o.unit_id AND n.kind = o.kind AND n.year = y.next_year AND n.level = o.level
+        AND left(n.code, 3) = left(o.code, 3) AND n.code <> o.code
+        AND (n.name = o.name OR jaro_winkler_similarity(n.name, o.name) >= 0.9)
+WHERE NOT EXISTS (SELECT 1 FROM s x WHERE x.unit_id = o.unit_id AND x.kind = o.kind AND x.year = y.next_year
+                  AND x.code = o.code)
+  AND NOT EXISTS (SELECT 1 FROM s x WHERE x.unit_id = o.unit_id AND x.kind = o.kind AND x.year = o.year
+                  AND x.code = n.code);
 
--- A unit's series per code with the codes linked across years: series_code is the newest code
--- a code carries on as, so 2017–2019 line up even where the classification recoded an item.
+-- A unit's series per code with the codes linked across years: series_code is the code a code
+-- carries on as in that unit's later years, so 2017–2019 line up where an item was recoded.
 CREATE OR REPLACE VIEW unit_series_linked AS
 SELECT s.*, coalesce(l.new_code, s.code) AS series_code, l.link,
        x.renamed AS code_renamed, x.name_by_year AS code_name_by_year
 FROM unit_series s
-LEFT JOIN code_links l ON l.scheme = 'function' AND l.old_code = s.code
+LEFT JOIN code_links l ON l.unit_id = s.unit_id AND l.kind = s.kind AND l.old_code = s.code
 LEFT JOIN code_crosswalk x ON x.scheme = 'function' AND x.code = s.code;
 
 -- ---------------------------------------------------------------- like for like
