@@ -78,6 +78,9 @@ class Table(BaseModel):
     decimals: int | None = None  # digits printed after the point (sets check tolerances)
     # checked against the pages' own text (parsers/verify.py); None for an empty table
     verification: Literal["verified", "mismatch", "unverifiable"] | None = None
+    # when a report prints two tables of one kind: the one the warehouse uses, and why
+    chosen: bool | None = None
+    choice: str | None = None
     ocr: bool | None = None  # some of its pages were OCR'd
 
 

@@ -241,7 +241,9 @@ def iter_pages(path: Path | str, min_stream_lines: int = 3, texts: list[str] | N
             try:
                 layout, dim, images, _chars, htext, vtext, rotation = handler._get_layout(page)
             except Exception as e:  # a broken content stream: record, keep going
-                yield PageLayout(number, 0, 0, error=f"page {number}: layout analysis failed ({e})")
+                yield PageLayout(number, 0, 0, error=f"page {number}: the page's content could not be laid out "
+                                 "(its drawing instructions are damaged); its tables are not read")
+                log.info("page %s layout: %s", number, e)
                 continue
             pl = PageLayout(number, float(dim[0]), float(dim[1]), _lines_from_layout(htext))
             args = (path, layout, dim, number, images, htext, vtext, rotation)
@@ -252,7 +254,8 @@ def iter_pages(path: Path | str, min_stream_lines: int = 3, texts: list[str] | N
                     _split_glued_amounts(g, pl.lines)
                     g.lines = pl.lines
             except Exception as e:
-                pl.error = f"page {number}: lattice extraction failed ({e})"
+                pl.error = f"page {number}: the ruled tables on this page could not be read; text-only reading is used"
+                log.info("page %s lattice: %s", number, e)
             areas = _stream_areas(pl, min_stream_lines)
             numbered = _numbered_grid(pl) if areas == ["whole"] else None
             if numbered:
@@ -294,7 +297,8 @@ def _text_flavor_grids(args: tuple, areas: list[str], pl: PageLayout) -> tuple[l
                 g.lines = pl.lines
                 grids.append(g)
         except Exception as e:  # one flavor failing must not lose the page
-            errors.append(f"{name} extraction failed ({e})")
+            errors.append(f"the unruled table could not be read by its columns ({name} reading failed)")
+            log.info("%s reading: %s", name, e)
             continue
         score = sum(_well_formed(c.text, decimals) for g in grids for row in g.cells for c in row)
         if score > best[0]:

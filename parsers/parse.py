@@ -25,7 +25,7 @@ from parsers.pdf import UnreadablePDF, read_pdf_text, sha256_file
 from parsers.performance import performance_targets
 from parsers.sections import extract_sections
 from parsers.tables import Context, build_table
-from parsers.verify import verify_document
+from parsers.verify import choose_tables, verify_document
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,12 @@ def parse_pdf(path: Path | str, *, verify: bool = True, ocr: bool | None = None,
     except UnreadablePDF as e:
         sha = sha256_file(path) if path.exists() and path.is_file() else ""
         doc = Document(source=Source(file=path.name, sha256=sha), status="unreadable", errors=[f"{path.name}: {e}"])
-    except Exception as e:  # a parser bug must not stop a nightly run: record it
+    except Exception:  # a parser bug must not stop a nightly run: record it
         log.exception("parse failed: %s", path)
         sha = sha256_file(path) if path.exists() and path.is_file() else ""
         doc = Document(source=Source(file=path.name, sha256=sha), status="unreadable",
-                       errors=[f"{path.name}: internal parser error ({type(e).__name__}: {e})"])
+                       errors=[f"{path.name}: the parser failed on this file (an internal error, logged for the "
+                               "developers); nothing was read from it"])
     doc.seconds = round(time.perf_counter() - t0, 3)
     return doc
 
@@ -84,11 +85,12 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
         try:
             doc.tables.append(build_table(loc, ctx))
             built.append((doc.tables[-1], loc))
-        except Exception as e:  # one bad table must not lose the others
+        except Exception:  # one bad table must not lose the others
             log.exception("table failed: %s %s", path, loc.title)
             failed.append(loc)
-            doc.errors.append(f"{path.name}: page {loc.pages[0]}: table '{loc.title}' could not be read "
-                              f"({type(e).__name__}: {e})")
+            pages = ", ".join(map(str, loc.pages))
+            doc.errors.append(f"{path.name}: page {pages}: table '{loc.title}' could not be read (the parser "
+                              "failed on its layout; the other tables are kept): check this table by hand")
 
     match_codes_by_name(doc.tables)
     ok, reason = is_budget_document(text.pages)
@@ -106,6 +108,7 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     doc.checks = run_checks(doc)
     if verify:
         doc.checks += verify_document(built, layouts)
+    choose_tables(doc.tables)
     annotate_ocr(doc, ocr_result)
     if failed or any(pl.error for pl in layouts):
         doc.status = "partial"

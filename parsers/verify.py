@@ -421,3 +421,30 @@ def key_positions(index: dict[tuple[int | None, str | None], list], records: lis
         if n >= SHIFT_AGREEMENT * total:
             out[k] = pos * COLUMN_TOLERANCE
     return out
+
+
+RANK = {"verified": 0, "unverifiable": 1, "mismatch": 2, None: 3}
+
+
+def choose_tables(tables: list[Table]) -> None:
+    """Two tables of one kind (a 支出总表 and a table the title rules also call one): the
+    warehouse uses the one verified against its page, then the one with more coded rows and
+    a printed total, then the first printed. Each says which it is and why."""
+    by_kind: dict[str, list[Table]] = {}
+    for t in tables:
+        if not t.empty:
+            by_kind.setdefault(t.kind, []).append(t)
+    for kind, group in by_kind.items():
+        if len(group) < 2:
+            continue
+        order = sorted(range(len(group)), key=lambda i: (RANK[group[i].verification],
+                                                          -sum(1 for r in group[i].rows if r.code),
+                                                          not group[i].total, i))
+        best = group[order[0]]
+        for t in group:
+            t.chosen = t is best
+            why = (f"{best.verification or 'unchecked'} against its page text, "
+                   f"{sum(1 for r in best.rows if r.code)} coded rows, "
+                   f"{'a printed total' if best.total else 'no printed total'}")
+            t.choice = (f"used for {kind}: {why}" if t.chosen else
+                        f"not used for {kind}: the table '{best.title}' on page {best.pages[0]} is ({why})")

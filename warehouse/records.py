@@ -54,6 +54,7 @@ def _table_row(doc_id: str, t_idx: int, table: Table) -> dict[str, Any]:
         "table_unit": normalise_name(table.unit), "columns": json.dumps(table.columns, ensure_ascii=False),
         "empty": table.empty, "note": table.note, "flavor": table.flavor,
         "n_rows": len(table.rows), "n_items": len(table.items), "verification": table.verification,
+        "chosen": table.chosen, "choice": table.choice,
     }
 
 

@@ -51,11 +51,13 @@ LEFT JOIN (SELECT doc_id, table_idx, measure, max(amount_yuan) AS amount_yuan FR
     USING (doc_id, table_idx, measure)
 LEFT JOIN lvl1 r USING (doc_id, table_idx, measure);
 
--- The first table of each kind in a document stands for the document.
+-- The table of each kind the parser chose (doc_tables.chosen; the only one when NULL) stands
+-- for the document.
 CREATE OR REPLACE VIEW doc_kind_amounts AS
 SELECT a.doc_id, a.table_kind, a.measure, a.amount_yuan, a.from_printed_total, f.table_idx, t.pages, t.label
 FROM table_amounts a
-JOIN (SELECT doc_id, kind AS table_kind, min(table_idx) AS table_idx FROM doc_tables GROUP BY ALL) f
+JOIN (SELECT doc_id, kind AS table_kind, min(table_idx) FILTER (WHERE coalesce(chosen, true)) AS table_idx
+      FROM doc_tables GROUP BY ALL) f
     USING (doc_id, table_kind, table_idx)
 JOIN doc_tables t USING (doc_id, table_idx);
 
@@ -64,8 +66,8 @@ JOIN doc_tables t USING (doc_id, table_idx);
 -- 支出, 310 资本性支出 …). Pensions (离退休费) moved from 303 to 301 in the 2018 classification;
 -- both sit inside 301 + 303, so the sum is comparable across that change.
 CREATE OR REPLACE VIEW econ_implied_costs AS
-WITH f AS (SELECT doc_id, kind AS table_kind, min(table_idx) AS table_idx FROM doc_tables
-           WHERE kind IN ('basic_by_econ', 'gpb_basic_by_econ', 'fiscal_basic_by_econ') GROUP BY ALL),
+WITH f AS (SELECT doc_id, kind AS table_kind, min(table_idx) FILTER (WHERE coalesce(chosen, true)) AS table_idx
+           FROM doc_tables WHERE kind IN ('basic_by_econ', 'gpb_basic_by_econ', 'fiscal_basic_by_econ') GROUP BY ALL),
 classes AS (  -- a class row printed without its code is known by its name (工资福利支出 → 301)
     SELECT l.doc_id, l.table_kind, l.table_idx, l.page, l.row_unit, l.amount_yuan,
            coalesce(CASE WHEN length(l.code) = 3 THEN l.code END, r.code) AS code
