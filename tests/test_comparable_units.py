@@ -94,3 +94,13 @@ def test_no_unit_from_row_labels_or_non_budget_files(con):
                        "AND unit_id IS NOT NULL").fetchone() == (0,)
     # the 本级 row of 深圳市水务局's table is the department itself, not another unit
     assert "深圳市水务局（本级）" not in names and "深圳市水务局" in names
+
+
+def test_budget_lines_carry_report_and_row_unit_ids(con):
+    rows = con.execute("SELECT DISTINCT b.row_unit, u.unit, b.doc_unit_id = b.unit_id FROM budget_lines b "
+                       "JOIN units u ON u.unit_id = b.row_unit_id WHERE b.doc_unit = '深圳市水务局'").fetchall()
+    assert all(same for _, _, same in rows)
+    subordinate = [(r, u) for r, u, _ in rows if r and u != "深圳市水务局"]
+    assert subordinate and all(r.startswith(u) or u in r for r, u in subordinate)
+    own = [u for r, u, _ in rows if r is None or r.startswith("深圳市水务局（")]
+    assert own and set(own) == {"深圳市水务局"}

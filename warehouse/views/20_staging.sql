@@ -7,8 +7,10 @@ SELECT l.doc_id, coalesce(l.row_unit, d.unit) AS unit, d.year, l.table_kind, l.c
        l.measure, CAST(l.amount_yuan AS DECIMAL(18, 2)) AS amount_yuan, l.page,
        d.unit AS doc_unit, l.row_unit, d.unit_id, d.region, d.kind AS doc_kind, d.scope, d.status,
        l.scheme, l.project, l.table_idx, l.table_label, l.table_title, l.money_unit, l.row_idx,
-       l.code_source, d.is_latest
-FROM line_amounts l JOIN documents d USING (doc_id);
+       l.code_source, d.is_latest,
+       d.unit_id AS doc_unit_id, coalesce(su.unit_id, d.unit_id) AS row_unit_id
+FROM line_amounts l JOIN documents d USING (doc_id)
+LEFT JOIN subordinate_units su ON su.doc_id = l.doc_id AND su.name = l.row_unit;
 
 CREATE OR REPLACE VIEW projects AS
 SELECT l.doc_id, d.unit, d.year, d.kind, d.is_latest, l.table_kind, l.table_idx, l.row_idx, l.code,
