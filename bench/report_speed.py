@@ -29,6 +29,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, default=Path("/tmp/rep-data"))
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--keep", type=Path, help="copy the finished site here")
     args = ap.parse_args()
     if not (args.data_dir / "warehouse.duckdb").exists():
         print(f"no warehouse in {args.data_dir}: build it with "
@@ -59,7 +60,15 @@ def main() -> int:
             r = build_site(data / "warehouse.duckdb", data / "raw", out, workers=args.workers)
             runs.append((label, time.perf_counter() - t, r))
         charts = sum(p.read_text(encoding="utf-8").count("<svg") for p in out.rglob("*.html"))
-        units = len(list((out / "units").glob("*.html")))
+        unit_pages = list((out / "units").glob("*.html"))
+        units = len(unit_pages)
+        few = [p.name for p in unit_pages if p.read_text(encoding="utf-8").count("<svg") < 2]
+        quality = (out / "quality.html").read_text(encoding="utf-8")
+        checks, images = quality.count('class="check"'), quality.count('<img class="page"')
+        print(f"unit pages with fewer than two charts: {len(few)} {few[:5]}; "
+              f"failed checks on the quality page: {checks}, with a page image: {images}")
+        if args.keep:
+            shutil.copytree(out, args.keep, dirs_exist_ok=True)
         print(f"warehouse {args.data_dir}: {units} unit pages, {runs[0][2].pages} pages, {charts} charts, "
               f"{runs[0][2].images} page images; workers {args.workers}")
         for label, seconds, r in runs:

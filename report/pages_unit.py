@@ -69,15 +69,15 @@ def unit_page(unit_id: str, summaries: list[dict[str, Any]], data: SiteData, idx
         sec: dict[str, Any] = {
             "year": s["year"], "kind": s["kind"], "kind_name": KIND_NAMES.get(s["kind"], s["kind"]),
             "summary": s, "docs": [docs[d] for d in doc_ids if d in docs],
-            "functions": _functions(fn_rows, ev, page, docs), "charts": [],
+            "functions": _functions(fn_rows, ev, page, docs), "charts": [], "summary_source": None,
         }
         cid = f"{s['year']}-{s['kind']}"
         fn_chart = charts.function_chart([r for r in fn_rows if r["level"] == 1], cid=f"functions-{cid}")
         if fn_chart:
             page.charts.append(fn_chart)
             src = next((r for r in fn_rows if r["level"] == 1 and r["page"]), None)
-            sec["charts"].append({"id": fn_chart.id, "source": src and _link(ev, page, docs, src["doc_id"],
-                                                                              src["page"])})
+            sec["summary_source"] = src and _link(ev, page, docs, src["doc_id"], src["page"])
+            sec["charts"].append({"id": fn_chart.id, "source": sec["summary_source"]})
         st_chart = charts.structure_chart(s, cid=f"structure-{cid}")
         if st_chart:
             page.charts.append(st_chart)
