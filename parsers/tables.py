@@ -553,6 +553,7 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
                         t.total.setdefault(f"{side}_{k}" if k == "total" else f"{side}_{k}", v)
 
 
+ROW_NUMBER_HEADER = re.compile(r"^(行次|序号)$")  # not 栏次: the column-number row prints it under labels
 SUMMARY_HEADER = re.compile(r"^(项目|收入|支出|合计|小计|决算数|预算数|金额|本年收入|本年支出)$")
 
 
@@ -590,6 +591,8 @@ def _blocks(part: Grid, h: int) -> list[tuple[int, list[int], str]]:
         kinds.append("label" if texts > amounts else "amount")
     blocks: list[tuple[int, list[int], str]] = []
     for c in range(n):
+        if any(ROW_NUMBER_HEADER.search(clean(part.text(r, c))) for r in range(h)):
+            continue  # 行次: the printed line number (佛山 决算), never an amount
         if kinds[c] == "label" or not blocks:
             side = _side("".join(paths[c]), len(blocks))
             blocks.append((c, [], side))

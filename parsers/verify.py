@@ -309,7 +309,8 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
                                 expected=float(expected * scale) if expected is not None else None,
                                 actual=float(actual * scale) if actual is not None else None,
                                 detail=f"page {page}: '{rec.text[:80]}': {detail}", page=page))
-        if records and _all_zero(t, page) and any(v != 0 for r in records for _, v, _ in r.figures):
+        page_failed = any(c.page == page for c in failed)
+        if page_failed and _all_zero(t, page) and any(v != 0 for r in records for _, v, _ in r.figures):
             failed.insert(0, Check(rule="text layer: table not all zeros", table=name, passed=False,
                                 detail=f"page {page}: every amount read is 0 but the page prints non-zero figures",
                                 page=page))
@@ -346,6 +347,9 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         if missing:
             return (f"row {rec.code}: printed figure {missing[0]:,} not in the row "
                     f"(read {_fmt(best.values)})", missing[0], None)
+        if len(figures) > len(best.values):
+            return (f"row {rec.code}: the line prints {len(figures)} figures but the table keeps "
+                    f"{len(best.values)} columns: a column was not read", figures[-1], None)
         extra = _extra(best.values, figures, step)
         if extra:
             k, v = extra[0]
