@@ -92,3 +92,18 @@ def test_failed_migration_leaves_previous_version(tmp_path, monkeypatch):
 def test_missing_file_read_only(tmp_path):
     with pytest.raises(FileNotFoundError, match="no warehouse"):
         connect(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_a_lower_numbered_migration_merged_late_still_runs(tmp_path, monkeypatch):
+    """Branches merged out of order: 005 arrives after 006–008 were applied; it must still run."""
+    import warehouse.migrate as m
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    every = available()
+    late = every[4]
+    monkeypatch.setattr(m, "available", lambda: [x for x in every if x.version != late.version])
+    migrate(con)
+    assert late.version not in {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    monkeypatch.setattr(m, "available", lambda: every)
+    assert migrate(con) == [late.version]
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(every)

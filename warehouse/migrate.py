@@ -64,10 +64,12 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
         "checksum VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
-    done = current_version(con)
+    # every version not yet applied, not only those above the highest: a migration merged
+    # with a lower number than one already applied (parallel branches) still runs
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied: list[int] = []
     for mig in available():
-        if mig.version <= done or (upto is not None and mig.version > upto):
+        if mig.version in done or (upto is not None and mig.version > upto):
             continue
         with transaction(con):
             con.execute(mig.sql)
