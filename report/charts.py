@@ -84,6 +84,23 @@ def three_public_chart(by_year: dict[int, dict[str, Any]], cid: str = "three-pub
     return _finish(chart, cid, "“三公”经费", data)
 
 
+def statements_chart(rows: list[dict[str, Any]], cid: str = "statements", limit: int = 15) -> Chart | None:
+    """The amounts the narrative states (比上年 statements), for reports whose tables give no split."""
+    seen: set[str] = set()
+    data = []
+    for r in rows:
+        if r.get("amount_yuan") is None or not r.get("subject") or r["subject"] in seen or len(data) >= limit:
+            continue
+        seen.add(r["subject"])
+        data.append({"subject": r["subject"], "amount": yuan(r["amount_yuan"]), "yoy_idx": r["yoy_idx"]})
+    if not data:
+        return None
+    chart = alt.Chart(alt.Data(values=data)).transform_calculate(wan="datum.amount / 10000").mark_bar().encode(
+        y=alt.Y("subject:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)), x=alt.X("wan:Q", title="万元"),
+    ).properties(width=WIDTH - 240, height=max(40, 18 * len(data)))
+    return _finish(chart, cid, "说明中的金额", data)
+
+
 def ranking_chart(rows: list[dict[str, Any]], title: str, cid: str = "ranking", field: str = "amount") -> Chart | None:
     """Units ranked by one amount (a code's spending, a category's total)."""
     data = [{"unit": r["unit"], "region": r.get("region") or "", "amount": yuan(r[field]),

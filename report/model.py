@@ -53,15 +53,16 @@ class Page:
 class Evidence:
     """Collects page images as pages ask for them; knows each document's sha256."""
 
-    def __init__(self, sha_by_doc: dict[str, str]) -> None:
+    def __init__(self, sha_by_doc: dict[str, str], pages_by_doc: dict[str, int] | None = None) -> None:
         self.sha_by_doc = sha_by_doc
+        self.pages_by_doc = pages_by_doc or {}
 
     def image(self, page: Page, doc_id: str | None, page_no: int | None, terms: tuple[str, ...] = ()) -> str | None:
         """Register the image on `page` and return its link relative to that page (None when
         the figure has no page or its document has no archived file)."""
         sha = self.sha_by_doc.get(doc_id or "")
-        if not sha or not page_no:
-            return None
+        if not sha or not page_no or int(page_no) > self.pages_by_doc.get(doc_id or "", int(page_no)):
+            return None  # a page number past the file's end (an excerpt keeping the report's numbering)
         img = PageImage(sha, doc_id or "", int(page_no), tuple(t for t in terms if t))
         if img not in page.images:
             page.images.append(img)

@@ -85,6 +85,12 @@ def unit_page(unit_id: str, summaries: list[dict[str, Any]], data: SiteData, idx
             sec["charts"].append({"id": st_chart.id, "source": _link(ev, page, docs, doc, pg)})
         for name, rows in extras.items():
             sec[name] = [dict(r, source=_link(ev, page, docs, r["doc_id"], r.get("page"))) for r in rows.get(key, [])]
+        if not fn_chart and (yoy_chart := charts.statements_chart(extras["yoy"].get(key, []),
+                                                                  cid=f"statements-{cid}")):
+            page.charts.append(yoy_chart)  # a narrative-only report: chart what its prose states
+            first_yoy = extras["yoy"][key][0]
+            sec["charts"].append({"id": yoy_chart.id, "source": _link(ev, page, docs, first_yoy["doc_id"],
+                                                                      first_yoy["page"])})
         sec["three_public"] = {r["measure"]: r for r in tp.get(key, [])}
         tp_src = next((r for r in tp.get(key, []) if r["page"]), None)
         sec["three_public_source"] = tp_src and _link(ev, page, docs, tp_src["doc_id"], tp_src["page"])

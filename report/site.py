@@ -56,7 +56,7 @@ def describe_site(data: SiteData, raw_dir: Path, filters: Filters) -> list[Page]
     rows = data.rows
     docs = [d for d in rows["documents"] if filters.keep(d["unit"], d["region"], d["year"])]
     archived = {d["doc_id"]: d["sha256"] for d in docs if d["sha256"] and (raw_dir / f"{d['sha256']}.pdf").exists()}
-    ev = Evidence(archived)
+    ev = Evidence(archived, {d["doc_id"]: d["pages"] for d in docs if d["pages"]})
     summaries = [s for s in rows["summaries"] if filters.keep(s["unit"], s["region"], s["year"])]
     units = {s["unit_id"] for s in summaries}
     names = {s["unit_id"]: s["unit"] for s in summaries}

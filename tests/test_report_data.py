@@ -147,3 +147,20 @@ def test_filters_keep_only_matching_units(data_dir):
     assert sorted(p.context["unit"] for p in unit_pages(pages)) == ["国家信访局", "长沙市信访局"]
     pages = describe_site(data, data_dir / "raw", Filters(year=[2018]))
     assert [p.context["unit"] for p in unit_pages(pages)] == ["中共江苏省委办公厅"]
+
+
+def test_statements_chart_equals_yoy_statements(con):
+    """Narrative-only reports get a chart of the amounts their prose states (first of each subject)."""
+    from report.charts import statements_chart
+
+    cur = con.execute("SELECT yoy_idx, subject, amount_yuan FROM yoy_statements WHERE doc_id = "
+                      "(SELECT doc_id FROM yoy_statements GROUP BY doc_id ORDER BY count(*) DESC LIMIT 1) "
+                      "ORDER BY yoy_idx")
+    rows = [dict(zip(("yoy_idx", "subject", "amount_yuan"), r, strict=True)) for r in cur.fetchall()]
+    chart = statements_chart(rows, limit=1000)
+    first: dict[str, float] = {}
+    for r in rows:
+        if r["amount_yuan"] is not None and r["subject"]:
+            first.setdefault(r["subject"], f(r["amount_yuan"]))
+    assert len(first) >= 3
+    assert {d["subject"]: d["amount"] for d in chart.data} == first
