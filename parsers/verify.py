@@ -382,24 +382,26 @@ def _has_figures(t: Table) -> bool:
 
 
 def _shifted(rec: Printed, index: dict[tuple[int | None, str | None], list], positions: dict[str, float],
-             scale: Decimal,
-             step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
-    """A figure held under a key whose column prints elsewhere: the row's figures moved to
-    a neighbouring column (read right as a set, wrong as columns)."""
+             scale: Decimal, step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
+    """A figure printed under a column whose key holds something else in the row: the row's
+    figures moved to a neighbouring column (read right as a set, wrong as columns)."""
     if not rec.code or not positions:
         return None
     rows = index.get((rec.page, rec.code), [])
     if len(rows) != 1:
         return None
+    values = rows[0].values
     for x, v, text in rec.figures:
         if v == 0:
             continue
-        keys = [k for k, val in rows[0].values.items() if _close(Decimal(str(val)) / scale, v, step)]
-        placed = [k for k in keys if k in positions]
-        if placed and len(placed) == len(keys) and not any(abs(positions[k] - x) <= 2 * COLUMN_TOLERANCE for k in placed):
-            where = next((k for k, px in positions.items() if abs(px - x) <= 2 * COLUMN_TOLERANCE), None)
-            return (f"row {rec.code}: {text} is printed under the {where or 'another'} column but read as "
-                    f"{'/'.join(placed)}", v, v)
+        near = [(abs(px - x), k) for k, px in positions.items() if abs(px - x) <= COLUMN_TOLERANCE and k in values]
+        if not near:
+            continue
+        _, k = min(near)
+        held = Decimal(str(values[k])) / scale
+        if not _close(held, v, step):
+            return (f"row {rec.code}: {text} is printed under the {k} column but the row has {k} = {held:,}",
+                    v, held)
     return None
 
 
