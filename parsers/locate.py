@@ -138,7 +138,7 @@ def _same_header(a: Grid, b: Grid) -> bool:
     # the 单位/单位名称 line may or may not be inside the grid; a wrapped name may end b's header
     ta = "".join(clean(t) for r in range(ha) for t in a.row_texts(r) if not TABLE_META.match(clean(t)))
     tb = "".join(clean(t) for r in range(hb) for t in b.row_texts(r) if not TABLE_META.match(clean(t)))
-    return len(tb) >= 4 and (ta == tb or (len(tb) >= 8 and (tb in ta or (len(ta) >= 8 and ta in tb))))
+    return len(tb) >= 4 and (ta == tb or (len(tb) >= 8 and (tb in ta or (len(ta) >= 8 and tb.startswith(ta)))))
 
 
 def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:

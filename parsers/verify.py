@@ -105,8 +105,9 @@ def printed_records(lines: list[TextLine], page: int, integers: bool,
                     ruled: list[tuple[float, float]] | None = None) -> list[Printed]:
     """The records of each line: a new record starts at every code that follows figures
     (side-by-side blocks print two or three records on one line)."""
-    out: list[Printed] = []
+    records: list[Printed] = []
     for y, band in _bands(lines, ruled):
+        out: list[Printed] = []
         cur: Printed | None = None
         seen_text = False
         for x0, x1, whole in band:
@@ -118,7 +119,23 @@ def printed_records(lines: list[TextLine], page: int, integers: bool,
                 end += len(word)
                 right = x0 + (x1 - x0) * end / len(whole) if len(pieces) > 1 else x1
                 cur, seen_text = _feed(out, cur, seen_text, page, y, right, word, integers)
-    return [r for r in out if r.figures]
+        records += _pair_classifications(out)
+    return [r for r in records if r.figures]
+
+
+def _pair_classifications(out: list[Printed]) -> list[Printed]:
+    """'301 01 基本工资 501 01 工资奖金津补贴 830.34': a 部门经济 code and its 政府经济 code
+    (another scheme digit) on one line are one record; same-scheme codes side by side are
+    blocks of their own (人员 | 公用)."""
+    merged: list[Printed] = []
+    for r in out:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.code and r.code and not prev.figures and r.figures \
+                and prev.code[0] != r.code[0]:
+            prev.figures, prev.alt = r.figures, r.code + "".join(r.parts[:2])
+            continue
+        merged.append(r)
+    return merged
 
 
 def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y: float, x1: float,
