@@ -17,7 +17,7 @@ import pytest
 
 from tests.fixtures.documents import build_warehouse
 from warehouse import WarehouseBusy, connect, writer
-from warehouse.query import compare, run_sql
+from warehouse.query import CompareError, compare, run_sql
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = "SELECT unit, year, total_expenditure, staff_actual FROM unit_year_summary ORDER BY total_expenditure"
@@ -141,6 +141,7 @@ def test_compare_by_region(db):
     assert rows[-1]["share"] == round(100000 / 1144600, 6)
     assert compare(db, 2025, "208", region="水磨沟区") == rows
     assert compare(db, 2025, "208", region=["新疆维吾尔自治区", "乌鲁木齐市"]) == rows
-    assert compare(db, 2025, "208", region="新疆维吾尔自治区/乌鲁木") == []
-    assert compare(db, 2025, "208", region="广东省") == []
+    assert compare(db, 2025, "208", region="新疆维吾尔自治区/乌鲁木") == rows  # part of a path (issue 10)
+    with pytest.raises(CompareError, match="广东省"):  # no match in the region is an error (issue 10)
+        compare(db, 2025, "208", region="广东省")
     assert compare(db, 2024, "208")[0]["unit"] == "乌鲁木齐市水磨沟区卫生健康委员会"
