@@ -15,8 +15,9 @@ import pytest
 from parsers import parse_pdf
 from parsers.extract import iter_pages
 from parsers.locate import locate
+from parsers.printed import printed_records
 from parsers.tables import Context, build_table
-from parsers.verify import printed_records, verify_table
+from parsers.verify import verify_table
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 GUANGZHOU = REAL / "guangzhou_kejiju_2026_yusuan_p1_p9-10_p13-17.pdf"  # bracketed codes: [2060101]行政运行

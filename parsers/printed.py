@@ -1,0 +1,159 @@
+"""What a page prints, read straight from its layout words: one record per printed line
+(code, label, figures in print order with their x positions), independent of the grid the
+table was built from. parsers/verify.py compares tables with these records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parsers.amounts import parse_amount
+from parsers.extract import TextLine, split_glued
+
+# A figure as a table cell prints it: separators, decimals, or a bare integer of a 元 table.
+FIGURE = re.compile(r"^[(（]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
+CODE_WORD = re.compile(r"^[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?(?=[^\d.,]|$)")
+CODE_PART = re.compile(r"^\d{2}$")
+GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+BAND_TOLERANCE = 2.5  # pt: words whose vertical middles lie this close print on one line
+MERGE_GAP = 8.0  # pt: two baselines this close whose words share no column print one row (offset cells)
+
+
+@dataclass
+class Printed:
+    """One record of a printed line: what the page shows, independently of the grid."""
+
+    page: int
+    y: float
+    code: str | None
+    parts: list[str]  # 2-digit 款/项 parts printed without their 类 (sparse code columns)
+    label: str
+    figures: list[tuple[float, Decimal, str]] = field(default_factory=list)  # (right x, value, text)
+    alt: str | None = None  # a second classification printed beside the code (政府经济分类 50101)
+
+    @property
+    def text(self) -> str:
+        head = " ".join(x for x in ([self.code] if self.code else []) + self.parts + [self.label] if x)
+        return (head + " " + " ".join(f for _, _, f in self.figures)).strip()
+
+
+def _bands(lines: list[TextLine], ruled: list[tuple[float, float]] | None = None,
+           ) -> list[tuple[float, list[tuple[float, float, str]]]]:
+    """Words grouped by printed line, top to bottom, left to right, with the line's middle y.
+
+    Inside ruled rows (the printed horizontal rules of a lattice table) a row is everything
+    between two rules: cells print their figures centred while a wrapped name sits higher."""
+    words = [(w, (ln.y0 + ln.y1) / 2) for ln in lines for w in ln.words if w[2].strip()]
+    words.sort(key=lambda x: -x[1])
+    by_rule: dict[int, list[tuple[float, float, str]]] = {}
+    loose = []
+    for w, y in words:
+        k = next((i for i, (y0, y1) in enumerate(ruled or []) if y0 <= y <= y1), None)
+        if k is None:
+            loose.append((w, y))
+        else:
+            by_rule.setdefault(k, []).append(w)
+    bands: list[tuple[float, list[tuple[float, float, str]]]] = []
+    for w, y in loose:
+        if bands and abs(bands[-1][0] - y) <= BAND_TOLERANCE:
+            bands[-1][1].append(w)
+        else:
+            bands.append((y, [w]))
+    merged: list[tuple[float, list[tuple[float, float, str]]]] = []
+    for y, b in bands:  # one cell's words printed on two baselines (上海 决算): one line
+        if merged and merged[-1][0] - y <= MERGE_GAP and _disjoint(merged[-1][1], b):
+            merged[-1] = (merged[-1][0], merged[-1][1] + b)
+        else:
+            merged.append((y, b))
+    merged += [((ruled[k][0] + ruled[k][1]) / 2, b) for k, b in by_rule.items()]  # type: ignore[index]
+    merged.sort(key=lambda x: -x[0])
+    return [(y, sorted(b, key=lambda w: w[0])) for y, b in merged]
+
+
+def _disjoint(a: list[tuple[float, float, str]], b: list[tuple[float, float, str]]) -> bool:
+    return not any(min(x1, v1) - max(x0, v0) > -1 for x0, x1, _ in a for v0, v1, _ in b)
+
+
+def _is_figure(word: str, integers: bool) -> bool:
+    w = word.replace(" ", "")
+    if not FIGURE.match(w):
+        return False
+    return integers or "." in w or "," in w
+
+
+def printed_records(lines: list[TextLine], page: int, integers: bool,
+                    ruled: list[tuple[float, float]] | None = None) -> list[Printed]:
+    """The records of each line: a new record starts at every code that follows figures
+    (side-by-side blocks print two or three records on one line)."""
+    records: list[Printed] = []
+    for y, band in _bands(lines, ruled):
+        out: list[Printed] = []
+        cur: Printed | None = None
+        seen_text = False
+        for x0, x1, whole in band:
+            glued = GLUED_FIGURE.match(whole)  # '卫生健康支出457042345': a name and the figure after it
+            pieces = [w for part in (glued.groups() if glued else (whole,))
+                      for w in (split_glued(part) or (part,))]  # '5,156,059.0058,234,500.00': two figures
+            end = 0
+            for word in pieces:  # where each piece ends, in proportion to its characters
+                end += len(word)
+                right = x0 + (x1 - x0) * end / len(whole) if len(pieces) > 1 else x1
+                cur, seen_text = _feed(out, cur, seen_text, page, y, right, word, integers)
+        records += _pair_classifications(out)
+    return [r for r in records if r.figures]
+
+
+def _pair_classifications(out: list[Printed]) -> list[Printed]:
+    """'301 01 基本工资 501 01 工资奖金津补贴 830.34': a 部门经济 code and its 政府经济 code
+    (another scheme digit) on one line are one record; same-scheme codes side by side are
+    blocks of their own (人员 | 公用)."""
+    merged: list[Printed] = []
+    for r in out:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.code and r.code and not prev.figures and r.figures \
+                and prev.code[0] != r.code[0]:
+            prev.figures, prev.alt = r.figures, r.code + "".join(r.parts[:2])
+            continue
+        merged.append(r)
+    return merged
+
+
+def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y: float, x1: float,
+          word: str, integers: bool) -> tuple[Printed | None, bool]:
+    """Add one printed word to the line's records; returns the current record and whether
+    it has seen its label text."""
+    m = CODE_WORD.match(word)
+    if m and cur is not None and cur.code and not cur.figures and not cur.parts \
+            and not CJK.search(cur.label) and cur.alt is None and m.end() == len(word):
+        cur.alt = m.group(1)
+        return cur, seen_text
+    # a code opens a record at the line's start, after figures, or after a coded
+    # record's name (its block printed no figure: side-by-side 人员 | 公用 blocks)
+    starts = m and (cur is None or cur.figures or (not seen_text and cur.code is None)
+                    or (cur.code is not None and bool(CJK.search(cur.label))))
+    if m and starts:
+        cur = Printed(page, y, m.group(1), [], word[m.end():].strip())
+        out.append(cur)
+        seen_text = bool(CJK.search(cur.label))
+        return cur, seen_text
+    if cur is None:
+        cur = Printed(page, y, None, [], "")
+        out.append(cur)
+    if not seen_text and not cur.figures and CODE_PART.match(word) and (cur.code or not cur.label):
+        cur.parts.append(word)
+        return cur, seen_text
+    if (seen_text or cur.code) and _is_figure(word, integers) or "." in word and _is_figure(word, False):
+        v = parse_amount(word)
+        if v is not None:
+            cur.figures.append((x1, v, word))
+            return cur, seen_text
+    if cur.figures and CJK.search(word):  # text after figures: the next uncoded record
+        cur = Printed(page, y, None, [], word)
+        out.append(cur)
+        seen_text = True
+        return cur, seen_text
+    cur.label += word
+    return cur, seen_text or bool(CJK.search(word))
