@@ -183,14 +183,19 @@ WHERE s.measure IN ('authorized', 'actual') AND s.value IS NOT NULL;
 CREATE OR REPLACE VIEW unit_year_picks AS
 WITH base AS (
     SELECT unit_id, year, kind,
-           arg_min(basis, src_rank * 100000 + priority) FILTER (WHERE field = 'total_expenditure') AS summary_basis
+           arg_min(basis, {'rank': src_rank, 'priority': priority,
+                           'basis': CASE basis WHEN '全部资金' THEN 0 WHEN '一般公共预算' THEN 1 ELSE 2 END,
+                           'source': source}) FILTER (WHERE field = 'total_expenditure') AS summary_basis
     FROM unit_year_candidates GROUP BY ALL
 )
 SELECT c.unit_id, c.year, c.kind, c.field, any_value(b.summary_basis) AS summary_basis,
        arg_min({'value': c.value, 'basis': c.basis, 'source': c.source, 'doc_id': c.doc_id},
-               CASE WHEN c.basis IS NULL OR b.summary_basis IS NULL OR c.field = 'three_public_total'
-                         OR c.basis = b.summary_basis THEN 0 ELSE 1 END * 10000000
-               + c.src_rank * 100000 + c.priority) AS pick
+               -- every tie is broken: two bases derived at one rank go to the wider one, then the source text
+               {'other_basis': CASE WHEN c.basis IS NULL OR b.summary_basis IS NULL OR c.field = 'three_public_total'
+                                         OR c.basis = b.summary_basis THEN 0 ELSE 1 END,
+                'rank': c.src_rank, 'priority': c.priority,
+                'basis': CASE c.basis WHEN '全部资金' THEN 0 WHEN '一般公共预算' THEN 1 WHEN '财政拨款' THEN 2 ELSE 3 END,
+                'source': c.source}) AS pick
 FROM unit_year_candidates c LEFT JOIN base b USING (unit_id, year, kind)
 GROUP BY c.unit_id, c.year, c.kind, c.field;
 
