@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from parsers import parse_pdf
+from tests.fixtures.synthetic import synthetic_pdf
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
@@ -36,9 +37,9 @@ def test_missing_file_is_reported_not_raised(tmp_path):
 
 
 def test_cli_parse_prints_contract_json_without_prefect(tmp_path):
-    pdf = Path(__file__).parent / "fixtures" / "synthetic" / "xj-smg-kjj-2025.pdf"
+    pdf = synthetic_pdf("xj-smg-kjj-2025")
     code = ("import sys, runpy; sys.argv = ['budget-etl', 'parse', sys.argv[1], '--out', sys.argv[2]]\n"
-            "from flows.cli import app\n"
+            "from flows.cli.main import app\n"
             "try:\n    app()\nexcept SystemExit:\n    pass\n"
             "print('PREFECT_LOADED' if 'prefect' in sys.modules else 'NO_PREFECT')")
     out = tmp_path / "doc.json"

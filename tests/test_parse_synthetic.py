@@ -8,14 +8,12 @@ table of the truth is compared cell by cell (t1 … t11), plus staffing, subordi
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from parsers import parse_pdf
+from tests.fixtures.synthetic import NAMES, synthetic_pdf, truth_path
 
-HERE = Path(__file__).parent / "fixtures" / "synthetic"
-NAMES = sorted(p.name[: -len(".truth.json")] for p in HERE.glob("*.truth.json"))
 T7_COLUMNS = {"1": "econ_301", "2": "econ_302", "3": "econ_303", "4": "econ_307", "5": "econ_309",
               "6": "econ_310", "7": "econ_311", "8": "econ_312", "9": "econ_313", "10": "econ_399"}
 
@@ -23,8 +21,8 @@ T7_COLUMNS = {"1": "econ_301", "2": "econ_302", "3": "econ_303", "4": "econ_307"
 @pytest.fixture(scope="module", params=NAMES)
 def case(request):
     name = request.param
-    truth = json.loads((HERE / f"{name}.truth.json").read_text(encoding="utf-8"))
-    doc = parse_pdf(HERE / f"{name}.pdf")
+    truth = json.loads(truth_path(name).read_text(encoding="utf-8"))
+    doc = parse_pdf(synthetic_pdf(name))
     scale = 10000 if truth["money_unit"] == "万元" else 1
     return truth, doc, scale
 
@@ -162,7 +160,7 @@ def test_checks_pass_on_consistent_reports(case):
 
 
 def test_performance_targets_of_the_seed_report():
-    doc = parse_pdf(HERE / "xj-smg-kjj-2025.pdf")
+    doc = parse_pdf(synthetic_pdf("xj-smg-kjj-2025"))
     got = [(t["table"], t["level1"], t["level2"], t["level3"], t["value"], t["weight"])
            for t in doc.facts["performance_targets"]]
     assert got == [  # 一级/二级指标 cells are merged over the rows below them

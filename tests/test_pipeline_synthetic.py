@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from parsers import parse_pdf
+from tests.fixtures.synthetic import NAMES, synthetic_pdf, truth_path
 from warehouse import connect, load_document
 
-SYNTHETIC = Path(__file__).parent / "fixtures" / "synthetic"
-TRUTHS = {p.name[: -len(".truth.json")]: json.loads(p.read_text(encoding="utf-8"))
-          for p in sorted(SYNTHETIC.glob("*.truth.json"))}
+TRUTHS = {name: json.loads(truth_path(name).read_text(encoding="utf-8")) for name in NAMES}
 
 
 def yuan(x: float, money_unit: str) -> Decimal:
@@ -30,7 +28,7 @@ def con(tmp_path_factory):
     path = tmp_path_factory.mktemp("pipeline") / "warehouse.duckdb"
     with connect(path) as c:
         for name in TRUTHS:
-            pdf = SYNTHETIC / f"{name}.pdf"
+            pdf = synthetic_pdf(name)
             load_document(c, parse_pdf(pdf), source_url=pdf.as_uri())
     c = connect(path, read_only=True)
     yield c
