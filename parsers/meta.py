@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from parsers.narrative import build_text, load_template, normalise_line
+from parsers.text import build_text, normalise_line
+from parsers.vocab import load_template
 
 _PAGE_NO = re.compile(r"^[-－—─–]*\s*\d{1,4}\s*[-－—─–]*$")
 _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")

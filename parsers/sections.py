@@ -19,15 +19,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from parsers.narrative import (
-    NarrativeText,
-    _roles_after,
-    _rx,
-    amounts_in,
-    build_text,
-    load_template,
-    topic_windows,
-)
+from parsers.narrative.labels import roles_after
+from parsers.text import NarrativeText, amounts_in, build_text, rx, topic_windows
+from parsers.vocab import load_template
 
 _SPACED = re.compile(r"\d[ ,.]$")  # "2 6 6 , 7 0 5 . 5 5万元": the figure is not just its last digit
 
@@ -66,7 +60,7 @@ def _lines(nt: NarrativeText) -> list[tuple[int, str]]:
 
 def _heading_text(line: str) -> str | None:
     """The text after a heading marker (一、 / （一） / 1. / 第一部分), or None if not a heading."""
-    m = _rx(load_template("narrative.yaml")["heading"]).match(line)
+    m = rx(load_template("narrative.yaml")["heading"]).match(line)
     return line[m.end():] if m else None
 
 
@@ -97,7 +91,7 @@ def _section_heading(nt: NarrativeText, sec: dict[str, Any], headings: list[tupl
     span = cfg["heading_span"]
     for pos, body in headings:
         for pattern in sec.get("headings", []):
-            m = _rx(pattern).search(body[:span])
+            m = rx(pattern).search(body[:span])
             if not m:
                 continue
             if not sec.get("glossary") and re.search(cfg["definition_after"], body[m.end():]):
@@ -112,14 +106,14 @@ def _plain_heading(nt: NarrativeText, sec: dict[str, Any], toc: set[int], cfg: d
         if len(line) > 40 or nt.page_of(pos) in toc:
             continue
         for pattern in sec.get("headings", []):
-            if _rx(cfg["plain_heading"].replace("KEY", pattern)).match(line):
+            if rx(cfg["plain_heading"].replace("KEY", pattern)).match(line):
                 return nt.page_of(pos), line
     return None
 
 
 def _section_statement(nt: NarrativeText, sec: dict[str, Any], toc: set[int]) -> tuple[int, str] | None:
     for pattern in sec.get("statements", []):
-        for m in _rx(pattern).finditer(nt.text):
+        for m in rx(pattern).finditer(nt.text):
             page = nt.page_of(m.start())
             if page not in toc:
                 return page, m.group(0)[:40]
@@ -152,13 +146,13 @@ def sentence_at(nt: NarrativeText, pos: int, limit: int = 160) -> str:
 def narrative_figures(nt: NarrativeText, final: bool, year: int | None) -> list[dict[str, Any]]:
     """The first stated figure of each key of sections.yaml `figures`, with page and sentence."""
     cfg = _cfg()
-    definition = _rx(load_template("narrative.yaml")["definition"])
+    definition = rx(load_template("narrative.yaml")["definition"])
     toc = toc_pages(nt)
     out = []
     for key, spec in cfg["figures"].items():
         stop = cfg["stop"] + ("|" + cfg["extra_stop"][key] if key in cfg.get("extra_stop", {}) else "")
         windows = topic_windows(nt, spec["window"]) if spec.get("window") else [(0, len(nt.text))]
-        hit = _first_hit(nt, spec["labels"], windows, _rx(stop), cfg["max_gap"], final, year, definition, toc)
+        hit = _first_hit(nt, spec["labels"], windows, rx(stop), cfg["max_gap"], final, year, definition, toc)
         if hit is None:
             continue
         amount = amounts_in(nt.text, hit, hit + 40)[0]
@@ -172,11 +166,11 @@ def _first_hit(nt: NarrativeText, labels: list[str], windows: list[tuple[int, in
     best: int | None = None
     for start, end in windows:
         for label in labels:
-            for m in _rx(label).finditer(nt.text, start, end):
+            for m in rx(label).finditer(nt.text, start, end):
                 if nt.page_of(m.start()) in toc or definition.match(nt.text, m.end()) or \
-                        _rx(_cfg()["not_after"]).search(nt.text, max(0, m.start() - 6), m.start()):
+                        rx(_cfg()["not_after"]).search(nt.text, max(0, m.start() - 6), m.start()):
                     continue
-                hits = [h for h in _roles_after(nt, m.span(), end, stop, max_gap, final, year)
+                hits = [h for h in roles_after(nt, m.span(), end, stop, max_gap, final, year)
                         if h.role == "current" and not _SPACED.search(nt.text, max(0, h.pos - 2), h.pos)]
                 if hits and (best is None or hits[0].pos < best):
                     best = hits[0].pos
@@ -197,7 +191,7 @@ def empty_notes(nt: NarrativeText) -> list[dict[str, Any]]:
     groups += [("topic", topic, patterns) for topic, patterns in cfg.get("topics", {}).items()]
     for scope, topic, patterns in groups:
         for pattern in patterns:
-            for m in _rx(pattern).finditer(nt.text):
+            for m in rx(pattern).finditer(nt.text):
                 page = nt.page_of(m.start())
                 if (scope, topic, m.start()) in seen or page in toc and scope != "document":
                     continue
