@@ -19,6 +19,19 @@ def db(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def parquet(db, tmp_path_factory) -> tuple[Path, list[Path]]:
+    """One Parquet export shared by the tests that only read it."""
+    out = tmp_path_factory.mktemp("pq")
+    return out, export(db, out)
+
+
+@pytest.fixture(scope="module")
+def csv(db, tmp_path_factory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("csv")
+    return out, export(db, out, fmt="csv")
+
+
 def decimal_columns(con, name: str) -> list[str]:
     return [c for c, t in con.execute("SELECT column_name, data_type FROM information_schema.columns "
                                       "WHERE table_name = ? AND data_type LIKE 'DECIMAL%'", [name]).fetchall()]
@@ -35,8 +48,8 @@ def parquet_source(path: Path) -> str:
     return f"read_parquet('{path}')"
 
 
-def test_parquet_round_trip(db, tmp_path):
-    paths = export(db, tmp_path / "out")
+def test_parquet_round_trip(db, parquet):
+    _, paths = parquet
     con = duckdb.connect(str(db), read_only=True)
     names = [n for n, _ in relations(con)]
     assert sorted(p.name.removesuffix(".parquet") for p in paths) == sorted(names)
@@ -54,31 +67,30 @@ def test_parquet_round_trip(db, tmp_path):
     con.close()
 
 
-def test_csv_export(db, tmp_path):
-    paths = export(db, tmp_path / "csv", fmt="csv")
+def test_csv_export(db, csv):
+    out, paths = csv
     assert all(p.suffix == ".csv" for p in paths)
     con = duckdb.connect(str(db), read_only=True)
-    src = f"read_csv('{tmp_path / 'csv' / 'budget_lines.csv'}', header = true, types = {{'amount_yuan': 'DECIMAL(18,2)'}})"
+    src = f"read_csv('{out / 'budget_lines.csv'}', header = true, types = {{'amount_yuan': 'DECIMAL(18,2)'}})"
     assert fingerprint(duckdb.connect(), src, ["amount_yuan"]) == fingerprint(con, "budget_lines", ["amount_yuan"])
     con.close()
 
 
-def test_export_replaces_an_earlier_export(db, tmp_path):
-    first = export(db, tmp_path / "out")
-    second = export(db, tmp_path / "out")
-    assert first == second
-    files = list((tmp_path / "out" / "budget_lines").rglob("*.parquet"))
+def test_export_replaces_an_earlier_export(db, parquet, tmp_path):
+    out, first = parquet
+    assert export(db, out) == first
+    files = list((out / "budget_lines").rglob("*.parquet"))
     assert len(files) == 2  # one per year (2024, 2025), not doubled
     with pytest.raises(ValueError):
-        export(db, tmp_path / "out", fmt="xlsx")
+        export(db, out, fmt="xlsx")
 
 
-def test_exports_read_back_in_pandas_and_pyarrow(db, tmp_path):
+def test_exports_read_back_in_pandas_and_pyarrow(db, parquet):
     """Every relation, NULL-year rows included, reads back with year an integer."""
     import pandas as pd
     import pyarrow.dataset as ds
 
-    paths = export(db, tmp_path / "pq")
+    _, paths = parquet
     con = duckdb.connect(str(db), read_only=True)
     for path in paths:
         name = path.name.removesuffix(".parquet")
@@ -114,13 +126,13 @@ def test_null_year_rows_are_kept(db, tmp_path):
     assert int(frame["year"].isna().sum()) == nulls
 
 
-def test_csv_lists_are_json(db, tmp_path):
+def test_csv_lists_are_json(csv):
     import json
 
     import pandas as pd
 
-    export(db, tmp_path / "csv", fmt="csv")
-    frame = pd.read_csv(tmp_path / "csv" / "documents.csv")
+    out, _ = csv
+    frame = pd.read_csv(out / "documents.csv")
     lists = frame["source_urls"].dropna()
     assert len(lists) and all(isinstance(json.loads(v), list) for v in lists)
-    assert pd.api.types.is_integer_dtype(pd.read_csv(tmp_path / "csv" / "unit_year_summary.csv")["year"])
+    assert pd.api.types.is_integer_dtype(pd.read_csv(out / "unit_year_summary.csv")["year"])

@@ -59,12 +59,23 @@ def _csv_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
 
 
 def _export_one(con: duckdb.DuckDBPyConnection, name: str, has_year: bool, out: Path, fmt: str) -> Path:
-    rel = f'SELECT * FROM "{name}"'
+    # The marts are views over views: computing one costs seconds of planning alone, and a
+    # partitioned export reads it once per year. Computed once into a temporary table instead
+    # (allowed on the read-only connection), every further read is a scan.
+    con.execute(f'CREATE OR REPLACE TEMP TABLE _export AS SELECT * FROM "{name}"')
+    try:
+        return _write(con, "_export", name, has_year, out, fmt)
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp._export")
+
+
+def _write(con: duckdb.DuckDBPyConnection, source: str, name: str, has_year: bool, out: Path, fmt: str) -> Path:
+    rel = f'SELECT * FROM "{source}"'
     if fmt == "csv":
         target = out / f"{name}.csv"
-        con.execute(f"COPY ({_csv_select(con, name)}) TO '{_lit(target)}' (FORMAT csv, HEADER true)")
+        con.execute(f"COPY ({_csv_select(con, source)}) TO '{_lit(target)}' (FORMAT csv, HEADER true)")
         return target
-    partitioned = has_year and first_row(con, f'SELECT count(*) FROM "{name}"')[0] > 0
+    partitioned = has_year and first_row(con, f'SELECT count(*) FROM "{source}"')[0] > 0
     # Remove both layouts first: a relation that was empty last time was a single file.
     (out / f"{name}.parquet").unlink(missing_ok=True)
     if (out / name).is_dir():
@@ -75,7 +86,7 @@ def _export_one(con: duckdb.DuckDBPyConnection, name: str, has_year: bool, out: 
         return target
     target = out / name
     target.mkdir()
-    for (year,) in con.execute(f'SELECT DISTINCT CAST(year AS INTEGER) FROM "{name}"').fetchall():
+    for (year,) in con.execute(f'SELECT DISTINCT CAST(year AS INTEGER) FROM "{source}"').fetchall():
         part = target / f"year_{year if year is not None else 'unknown'}.parquet"
         where = "year IS NULL" if year is None else f"year = {int(year)}"
         con.execute(f"COPY ({rel} WHERE {where}) TO '{_lit(part)}' (FORMAT parquet)")
