@@ -1,63 +1,18 @@
-"""Printed amounts → Decimal 元. Built from strings, never through float arithmetic."""
+"""Old import path of parsers.normalise.money, kept because ten parser modules import it."""
 
-from __future__ import annotations
+from parsers.normalise.money import (
+    AMOUNT_TOKEN,
+    BLANKS,
+    CENT,
+    MONEY_UNIT,
+    MONEY_UNITS,
+    SCALE,
+    decimals_of,
+    find_money_unit,
+    parse_amount,
+    scale_of,
+    to_yuan,
+)
 
-import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-# An amount as tables print it: thousands separators or decimals (plain integers are too
-# ambiguous with codes to *detect* an amount; inside a known amount column they parse fine).
-AMOUNT_TOKEN = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.]|,\d{3})")
-
-SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-MONEY_UNIT = re.compile(r"(?:金额)?单\s*位\s*[:：]?\s*[（(]?\s*(亿元|万元|千元|元)")
-BLANKS = {"", "-", "--", "—", "——", "－", "/", "…", "0-", "*", "x", "X", "—-"}
-_CLEAN = re.compile(r"[\s,，\u3000]")
-CENT = Decimal("0.01")
-
-
-def find_money_unit(text: str) -> str | None:
-    """The unit a '单位：万元' line declares, or None."""
-    m = MONEY_UNIT.search(text)
-    return m.group(1) if m else None
-
-
-def parse_amount(cell: str | None) -> Decimal | None:
-    """Cell text → Decimal in the printed unit; None for text; 0 for the blank markers.
-
-    Handles thousands separators, six-decimal 万元, '-' / '—' blanks, '(12.00)' and
-    '-12.00' negatives, and a stray trailing '万元'/'元'. Percentages are not amounts.
-    """
-    if cell is None:
-        return None
-    s = _CLEAN.sub("", str(cell))
-    if s in BLANKS:
-        return Decimal(0)
-    if s.endswith("%"):
-        return None
-    for suffix in ("万元", "元"):
-        if s.endswith(suffix):
-            s = s[: -len(suffix)]
-    neg = False
-    if s.startswith(("(", "（")) and s.endswith((")", "）")):
-        s, neg = s[1:-1], True
-    if s.startswith(("−", "－")):
-        s = "-" + s[1:]
-    if not re.fullmatch(r"-?(?:\d+(?:\.\d*)?|\.\d+)", s):
-        return None
-    try:
-        v = Decimal(s)
-    except InvalidOperation:
-        return None
-    return -v if neg else v
-
-
-def to_yuan(value: Decimal, money_unit: str | None) -> Decimal:
-    """Printed value → 元, rounded half-up to the cent."""
-    return (value * SCALE.get(money_unit or "元", Decimal(1))).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def decimals_of(cell: str) -> int:
-    """Digits after the decimal point as printed: sets the rounding tolerance of a sum."""
-    s = _CLEAN.sub("", cell)
-    return len(s.split(".", 1)[1]) if "." in s else 0
+__all__ = ["AMOUNT_TOKEN", "BLANKS", "CENT", "MONEY_UNIT", "MONEY_UNITS", "SCALE", "decimals_of",
+           "find_money_unit", "parse_amount", "scale_of", "to_yuan"]

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from parsers.amounts import parse_amount
-from parsers.codes import is_code, split_code_prefix
 from parsers.extract import Grid
+from parsers.normalise.codes import DIGIT_BY_SCHEME, is_code, split_code_prefix
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -167,9 +167,6 @@ def _is_prior(label: str, doc_year: int | None, words: bool = True) -> bool:
     return False
 
 
-SCHEME_DIGIT = {"function": "2", "econ_dept": "3", "econ_gov": "5"}
-
-
 def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] | None,
                  doc_year: int | None, doc_kind: str | None = None, scheme: str | None = None) -> None:
     """Decide code/name/measure columns from header labels, then from the body's content."""
@@ -209,7 +206,7 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
                  and (stats[c]["codes"] >= 1 and stats[c]["codes"] + stats[c]["part"] >= 0.6 * stats[c]["n"]
                       or stats[c]["prefixed"] >= 0.6 * stats[c]["n"])]
         if coded:
-            digit = SCHEME_DIGIT.get(scheme or "")
+            digit = DIGIT_BY_SCHEME.get(scheme or "")
             preferred = [c for c in coded if stats[c]["first"] == digit]
             cols.code = (preferred or coded)[0] if len(coded) == 1 or preferred else coded[-1]
             cols.alt_code = next((c for c in coded if c != cols.code), None)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from parsers.amounts import AMOUNT_TOKEN, decimals_of, parse_amount, to_yuan
-from parsers.codes import SparseCodes, class_names, is_code, level_of, norm_name, scheme_of, split_code_prefix
 from parsers.document import Item, Row, Table
 from parsers.extract import Grid, TextLine
 from parsers.headers import (
@@ -30,6 +29,9 @@ from parsers.headers import (
     templates,
 )
 from parsers.locate import Located, header_rows
+from parsers.normalise.codes import SparseCodes, is_code, level_of, scheme_of, split_code_prefix
+from parsers.normalise.names import loose_name
+from parsers.normalise.reference import class_names
 
 SUMMARY_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
 EVIDENCE_KINDS = {"expenditure_by_function", "gpb_expenditure_by_function", "fiscal_expenditure_by_function"}
@@ -541,11 +543,11 @@ def _build_summary(t: Table, loc: Located, ctx: Context) -> None:
                 item_key = _item_key(name or label, side)
                 item = Item(side=side, label=label, key=item_key, page=part.page, values=vals)
                 if code is None and side == "expenditure":
-                    code = class_names().get(norm_name(label))
+                    code = class_names().get(loose_name(label))
                 item.code = code
                 t.items.append(item)
                 if code and len(code) == 3 and side == "expenditure" and code.startswith("2"):
-                    t.rows.append(Row(code=code, level=1, name=norm_name(name or label), page=part.page,
+                    t.rows.append(Row(code=code, level=1, name=loose_name(name or label), page=part.page,
                                       values=vals or {"total": 0.0}, scheme="function",
                                       code_source="printed" if split_code_prefix(label)[0] else "name"))
                 if total_rx.match(label) or (item_key and item_key.endswith("_total")):
@@ -630,7 +632,7 @@ def _split_label_amount(label: str, vals: dict[str, float], money_unit: str | No
 
 
 def _item_key(label: str, side: str) -> str | None:
-    s = norm_name(label)
+    s = loose_name(label)
     if re.search(r"总计$", s):
         return f"{side}_total"
     if re.search(r"^本年(收入|支出)(合计|小计)?$|^(收入|支出)合计$|^本年(收入|支出)$|(当年|本年)(收入|支出)小计", s):

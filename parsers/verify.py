@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from parsers.amounts import SCALE
-from parsers.codes import norm_name
 from parsers.document import Check, Table
 from parsers.extract import PageLayout, TextLine
 from parsers.locate import Located
+from parsers.normalise.names import loose_name
 from parsers.printed import CJK, Printed, printed_records
 
 PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率")
@@ -48,10 +48,10 @@ def _held(t: Table, page: int, scale: Decimal) -> list[_Held]:
     out = []
     for r in t.rows:
         if r.page == page:
-            out.append(_Held("row", r.code, norm_name(r.name), _printed(r.values, scale, derived), alt=r.alt_code))
+            out.append(_Held("row", r.code, loose_name(r.name), _printed(r.values, scale, derived), alt=r.alt_code))
     for i in t.items:
         if i.page in (page, None):
-            out.append(_Held("item", i.code, norm_name(i.label), _printed(i.values, scale, derived)))
+            out.append(_Held("item", i.code, loose_name(i.label), _printed(i.values, scale, derived)))
     if t.total:
         out.append(_Held("total", None, "合计", _printed(t.total, scale, set())))
     return out
@@ -228,7 +228,7 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
             k, v = extra[0]
             return f"row {rec.code}: {k} = {v:,} is not printed on this line", None, v
         return None
-    label = norm_name(rec.label)
+    label = loose_name(rec.label)
     held = list({id(h): h for hs in held_by_code.values() for h in hs}.values())
     candidates = [h for h in held if not _covers(h.values, figures, step)]
     if not candidates:

@@ -9,9 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from parsers.document import Document, DocumentMeta, Row, Source, Table
+from parsers.normalise.names import normalise_name, short_unit_name
 from tests.fixtures.documents import all_truths, build_warehouse, source_url, truth_document, yuan
 from warehouse import connect, load_document
-from warehouse.names import normalise_name, short_unit_name
 
 TRUTHS = all_truths()
 REGION = ["新疆维吾尔自治区", "乌鲁木齐市", "水磨沟区"]

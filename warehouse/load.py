@@ -12,11 +12,11 @@ import duckdb
 
 from parsers.document import Document
 from parsers.meta import canonical_unit, consolidation
+from parsers.normalise.names import clean_region, normalise_name
 from warehouse.disclosure import TABLES as DISCLOSURE_TABLES
 from warehouse.disclosure import disclosure_records
 from warehouse.facts import fact_records, subordinate_names
 from warehouse.insert import IN_BATCH, insert_rows
-from warehouse.names import clean_region, normalise_name
 from warehouse.records import Records, check_records, table_records
 from warehouse.regions import region_of
 from warehouse.tx import first_row, transaction

@@ -8,21 +8,11 @@ import json
 from typing import Any
 
 from parsers.document import Document, Row, Table
+from parsers.normalise.codes import level_of, scheme_of
+from parsers.normalise.names import normalise_name
 from warehouse.amounts import lenient_amount, lenient_float, to_amount
-from warehouse.names import normalise_name
 
 Records = dict[str, list[dict[str, Any]]]
-_SCHEME_BY_FIRST_DIGIT = {"2": "function", "3": "econ_dept", "5": "econ_gov"}
-_LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
-
-
-def infer_scheme(code: str | None) -> str | None:
-    """Function codes start 2 (201…), department economic 3 (301…), government economic 5 (501…)."""
-    return _SCHEME_BY_FIRST_DIGIT.get(code[0]) if code else None
-
-
-def infer_level(code: str | None) -> int | None:
-    return _LEVEL_BY_LENGTH.get(len(code)) if code else None
 
 
 def table_records(doc: Document, doc_id: str) -> Records:
@@ -63,7 +53,7 @@ def _line_rows(doc_id: str, t_idx: int, table: Table, r_idx: int, row: Row) -> l
     base = {
         "doc_id": doc_id, "table_idx": t_idx, "row_idx": r_idx, "table_kind": table.kind,
         "table_label": table.label, "table_title": table.title, "money_unit": table.money_unit,
-        "code": code, "level": row.level or infer_level(code), "scheme": row.scheme or infer_scheme(code),
+        "code": code, "level": row.level or level_of(code), "scheme": row.scheme or scheme_of(code),
         "code_source": row.code_source, "name": row.name, "name_norm": normalise_name(row.name),
         "row_unit": normalise_name(row.unit), "project": row.project, "page": row.page,
     }

@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 
 from parsers.meta import canonical_unit
+from parsers.normalise.names import clean_region, short_unit_name
 from warehouse.categories import category_of
-from warehouse.names import clean_region, short_unit_name
 from warehouse.regions import Region, complete_region, region_of
 from warehouse.tx import first_row
 

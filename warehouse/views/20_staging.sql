@@ -67,8 +67,9 @@ LEFT JOIN listed l USING (unit_id)
 LEFT JOIN dim_units p ON p.unit_id = l.parent_unit_id;
 
 -- Printed names per code and year, latest versions only; >1 distinct name is a conflict.
+-- scheme and level are the loaded columns (decided once, in parsers/normalise/codes.py).
 CREATE OR REPLACE VIEW code_names_by_year AS
-SELECT l.scheme, l.code, d.year,
+SELECT l.scheme, l.code, d.year, min(l.level) AS level,
        list(DISTINCT l.name_norm ORDER BY l.name_norm) AS names,
        count(DISTINCT l.name_norm) AS n_names,
        mode(l.name_norm) AS name,
@@ -79,7 +80,7 @@ GROUP BY ALL;
 
 CREATE OR REPLACE VIEW classification_codes AS
 WITH learned AS (
-    SELECT scheme, code,
+    SELECT scheme, code, min(level) AS level,
            list(year ORDER BY year) AS years_seen,
            mode(name) AS name,
            bool_or(n_names > 1) AS name_conflict,
@@ -89,7 +90,8 @@ WITH learned AS (
 SELECT coalesce(r.scheme, l.scheme) AS scheme,
        coalesce(r.code, l.code) AS code,
        coalesce(r.name, l.name) AS name,
-       coalesce(r.level, CASE length(coalesce(r.code, l.code)) WHEN 3 THEN 1 WHEN 5 THEN 2 WHEN 7 THEN 3 END) AS level,
+       coalesce(r.level, l.level) AS level,
+       -- the code one level up: mirrors parsers.normalise.codes.parent_of
        coalesce(r.parent_code, CASE WHEN length(l.code) > 3 THEN left(l.code, length(l.code) - 2) END) AS parent_code,
        coalesce(l.years_seen, []) AS years_seen,
        CASE WHEN r.code IS NOT NULL THEN 'reference' ELSE 'learned' END AS name_source,

@@ -70,7 +70,7 @@ WITH f AS (SELECT doc_id, kind AS table_kind, min(table_idx) FILTER (WHERE coale
            FROM doc_tables WHERE kind IN ('basic_by_econ', 'gpb_basic_by_econ', 'fiscal_basic_by_econ') GROUP BY ALL),
 classes AS (  -- a class row printed without its code is known by its name (工资福利支出 → 301)
     SELECT l.doc_id, l.table_kind, l.table_idx, l.page, l.row_unit, l.amount_yuan,
-           coalesce(CASE WHEN length(l.code) = 3 THEN l.code END, r.code) AS code
+           coalesce(CASE WHEN l.level = 1 AND l.code IS NOT NULL THEN l.code END, r.code) AS code
     FROM line_amounts l JOIN f USING (doc_id, table_kind, table_idx)
     LEFT JOIN code_reference r ON l.code IS NULL AND r.scheme = 'econ_dept' AND r.level = 1 AND r.name_norm = l.name_norm
     WHERE l.measure = 'total' AND (l.scheme = 'econ_dept' OR l.scheme IS NULL)

@@ -155,13 +155,13 @@ GROUP BY f.report_key, f.unit_id, u.unit, f.year, f.kind, u.category, u.region_p
 CREATE OR REPLACE VIEW code_crosswalk AS
 WITH span AS (SELECT scheme, min(year) AS first_year, max(year) AS last_year FROM code_names_by_year GROUP BY ALL),
 per_code AS (
-    SELECT scheme, code, min(year) AS first_year, max(year) AS last_year, list(year ORDER BY year) AS years,
+    SELECT scheme, code, min(level) AS level, min(year) AS first_year, max(year) AS last_year, list(year ORDER BY year) AS years,
            map_from_entries(list({'k': year, 'v': name} ORDER BY year)) AS name_by_year,
            count(DISTINCT name) AS n_names,
            arg_max(name, year) AS latest_name
     FROM code_names_by_year GROUP BY ALL
 )
-SELECT c.scheme, c.code, CASE length(c.code) WHEN 3 THEN 1 WHEN 5 THEN 2 WHEN 7 THEN 3 END AS level,
+SELECT c.scheme, c.code, c.level,
        c.latest_name AS name, c.name_by_year, c.years, c.first_year, c.last_year,
        c.first_year > s.first_year AS new_in_span,
        c.last_year < s.last_year AS retired_in_span,
