@@ -16,10 +16,10 @@ sentence}] (the report's own explanation of an empty table).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from parsers.narrative.labels import roles_after
+from parsers.normalise.money import step_yuan
 from parsers.text import NarrativeText, amounts_in, build_text, rx, topic_windows
 from parsers.vocab import load_template
 
@@ -128,9 +128,7 @@ def _step(raw: str) -> float:
     m = re.match(r"([\d,]+(?:\.(\d+))?)(.*)$", raw)
     if not m:
         return 0.0
-    factor = Decimal(str(load_template("narrative.yaml")["amount_units"].get(m.group(3), "1")))
-    decimals = len(m.group(2) or "")
-    return float(factor / (Decimal(10) ** decimals))
+    return float(step_yuan(m.group(3), len(m.group(2) or "")))
 
 
 def sentence_at(nt: NarrativeText, pos: int, limit: int = 160) -> str:

@@ -15,10 +15,11 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
+from parsers.normalise.money import MONEY_UNITS
+from parsers.normalise.money import to_yuan as _to_yuan
 from parsers.vocab import load_template
 
 # CJK ideographs, CJK punctuation, full-width forms and curly quotes: spaces next to these are noise.
@@ -42,8 +43,6 @@ MIN_PAGES_FOR_RUNNING = 3
 # A topic section (三公, 政府采购…) never runs longer than this many characters: a missing
 # closing heading must not let a topic swallow the rest of the report.
 SECTION_MAX_CHARS = 2500
-# The contract rounds every amount to 2 decimals (分).
-CENT = Decimal("0.01")
 
 
 def _cfg() -> dict[str, Any]:
@@ -137,15 +136,13 @@ class Amount:
 
 
 def _amount_re() -> re.Pattern[str]:
-    units = "|".join(sorted(_cfg()["amount_units"], key=len, reverse=True))
+    units = "|".join(MONEY_UNITS)
     return rx(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)({units})(?!以上|以下|（含）|\(含\))")
 
 
 def to_yuan(number: str, unit: str) -> float:
-    """A printed figure and its unit as 元, via Decimal (no float arithmetic), 2 decimals."""
-    factor = Decimal(str(_cfg()["amount_units"][unit]))
-    value = Decimal(number.replace(",", "")) * factor
-    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    """A printed figure and its unit as 元 (parsers.normalise.money.to_yuan), as the float facts hold."""
+    return float(_to_yuan(number, unit))
 
 
 def amounts_in(text: str, start: int = 0, end: int | None = None) -> list[Amount]:

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from parsers.normalise.money import MONEY_UNITS, SCALE
 from parsers.text import NarrativeText, balance, to_yuan, topic_windows
 from parsers.vocab import load_template
 
@@ -46,7 +47,7 @@ def extract_assets(nt: NarrativeText, unit: str | None = None) -> dict[str, Any]
 
 
 def _asset_items(section: str, cfg: dict[str, Any], unit: str | None) -> list[dict[str, Any]]:
-    units = cfg["count_units"] + "|" + "|".join(sorted(_cfg()["amount_units"], key=len, reverse=True))
+    units = cfg["count_units"] + "|" + "|".join(MONEY_UNITS)
     pair = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)({units})(?!以上|以下|（含）|\(含\))")
     items: list[dict[str, Any]] = []
     prev_label = ""
@@ -62,7 +63,7 @@ def _asset_items(section: str, cfg: dict[str, Any], unit: str | None) -> list[di
             if not label:
                 continue
             prev_label = label
-            money = m.group(2) in _cfg()["amount_units"]
+            money = m.group(2) in SCALE
             value = to_yuan(m.group(1), m.group(2)) if money else _count(m.group(1))
             items.append({"label": label, "value": value, "unit": "元" if money else m.group(2)})
     return items

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from parsers.narrative.labels import best_window, labelled_amounts
-from parsers.text import CENT, NarrativeText, rx
+from parsers.normalise.money import CENT
+from parsers.text import NarrativeText, rx
 from parsers.vocab import load_template
 
 
