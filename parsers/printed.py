@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from parsers.amounts import parse_amount
-from parsers.extract import TextLine, split_glued
+from parsers.glued import split_glued
+from parsers.grid import TextLine
 
 # A figure as a table cell prints it: separators, decimals, or a bare integer of a 元 table.
 FIGURE = re.compile(r"^[(（]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")

@@ -14,6 +14,8 @@ from parsers.pdf import read_pdf_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 PROSE_AND_TABLES = FIXTURES / "shanghai-putuo_shehui-gongzuobu_2024_juesuan.pdf"  # prose, then tables
+UNRULED = FIXTURES / "guangzhou_kejiju_2026_yusuan_p1_p9-10_p13-17.pdf"  # tables without rules (text flavors)
+MOSTLY_PROSE = FIXTURES / "jiangsu_gaoyuan_2017_yusuan.pdf"  # more than half its pages are prose
 
 PROSE = ("一、部门职责\n北京市财政局贯彻落实党中央关于财政工作的方针政策和决策部署，在履行职责过程中坚持党的集中统一领导。\n"
          "主要职责是：拟订全市财政发展战略、规划、政策和改革方案并组织实施；分析预测宏观经济形势。\n"
@@ -42,19 +44,20 @@ def _laid_out(path: Path, **kw: object) -> list[int]:
     return [pl.number for pl in iter_pages(path, **kw) if pl.lines or pl.grids]
 
 
-@pytest.mark.slow  # parses a 24-page report twice
-def test_real_report_lays_out_fewer_pages_with_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow  # parses three real reports twice
+@pytest.mark.parametrize("pdf", [PROSE_AND_TABLES, UNRULED, MOSTLY_PROSE], ids=["ruled", "unruled", "prose"])
+def test_real_report_lays_out_fewer_pages_with_the_same_output(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ALL_PAGES_ENV, raising=False)
-    text = read_pdf_text(PROSE_AND_TABLES)
-    chosen = _laid_out(PROSE_AND_TABLES, texts=text.pages)
-    every = _laid_out(PROSE_AND_TABLES, all_pages=True)
+    text = read_pdf_text(pdf)
+    chosen = _laid_out(pdf, texts=text.pages)
+    every = _laid_out(pdf, all_pages=True)
     print(f"laid out {len(chosen)} of {text.page_count} pages: {chosen} (all pages: {every})")
     assert len(chosen) < len(every) and set(chosen) <= set(every)
-    assert _laid_out(PROSE_AND_TABLES) == chosen  # reads the text itself when not given
+    assert _laid_out(pdf) == chosen  # reads the text itself when not given
 
-    selected = parse_pdf(PROSE_AND_TABLES).to_dict()
+    selected = parse_pdf(pdf).to_dict()
     monkeypatch.setenv(ALL_PAGES_ENV, "1")
-    full = parse_pdf(PROSE_AND_TABLES).to_dict()
+    full = parse_pdf(pdf).to_dict()
     for d in (selected, full):
         d.pop("seconds", None)
     assert selected["tables"] and sum(len(t["rows"]) for t in selected["tables"]) > 0

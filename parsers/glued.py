@@ -1,0 +1,77 @@
+"""Figures the layout glued together or clipped: two amounts printed without a gap, or a row
+whose vertical rules are missing read as one wide cell. Both are given back to their columns
+from the page's own words, so a ruled grid holds one figure a cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.amounts import AMOUNT_TOKEN
+from parsers.grid import Grid, TextLine
+
+AMOUNT_WITH_DECIMALS = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d+|-?\d+\.\d+")
+
+
+def split_glued(text: str) -> tuple[str, str] | None:
+    """'5,156,059.0058,234,500.00' → ('5,156,059.00', '58,234,500.00'): two figures printed
+    without a gap, told apart because both carry the same number of decimals."""
+    if text.count(".") != 2:
+        return None
+    d = len(text.rsplit(".", 1)[1])
+    first = text.index(".") + 1 + d
+    a, b = text[:first], text[first:]
+    if AMOUNT_WITH_DECIMALS.fullmatch(a) and AMOUNT_WITH_DECIMALS.fullmatch(b):
+        return a, b
+    return None
+
+
+def split_glued_amounts(g: Grid, lines: list[TextLine]) -> None:
+    """Two figures printed without a gap land in one cell, or the cell clips them
+    ('5,156,059.0058') while the page word still holds both: give the second figure back
+    to the empty cell on the right."""
+    for row in g.cells:
+        for c, cell in enumerate(row[:-1]):
+            t = cell.text.replace(" ", "")
+            if row[c + 1].text.strip() or not re.fullmatch(r"-?[\d,]+\.[\d,.]+", t):
+                continue
+            pair = split_glued(t)
+            if pair is None and re.fullmatch(r"-?[\d,]+\.\d{3,}", t):
+                ym = (cell.y0 + cell.y1) / 2
+                words = [w[2] for ln in lines if ln.y0 - 2 <= ym <= ln.y1 + 2 for w in ln.words]
+                pair = next((split_glued(w) for w in words if w.startswith(t) and split_glued(w)), None)
+            if pair:
+                cell.text, row[c + 1].text = pair
+    _spread_merged_figures(g, lines)
+
+
+def _spread_merged_figures(g: Grid, lines: list[TextLine]) -> None:
+    """A row whose vertical rules are missing comes back as one wide cell holding several
+    figures, clipped ('221,424,196.00 163,189'): put the page's figure words of that row
+    back under the columns of the row above, by where each figure ends (right-aligned)."""
+    for r in range(1, g.n_rows):
+        row, above = g.cells[r], g.cells[r - 1]
+        for c, cell in enumerate(row[:-1]):
+            tokens = cell.text.split()
+            if len(tokens) < 2 or not all(re.fullmatch(r"-?[\d,.]+", t) for t in tokens) \
+                    or any(x.text.strip() for x in row[c + 1:]):
+                continue
+            ym = (cell.y0 + cell.y1) / 2
+            words = []
+            for ln in lines:
+                for x0, x1, text in ln.words if ln.y0 - 2 <= ym <= ln.y1 + 2 else ():
+                    pair = split_glued(text) if x1 > cell.x0 + 2 else None
+                    if pair:  # two figures without a gap: the first ends where its characters do
+                        cut = x0 + (x1 - x0) * len(pair[0]) / len(text)
+                        words += [(x0, cut, pair[0]), (cut, x1, pair[1])]
+                    elif x1 > cell.x0 + 2 and AMOUNT_TOKEN.fullmatch(text):
+                        words.append((x0, x1, text))
+            homes = [next((k for k in range(c, len(above)) if above[k].x0 - 2 <= w[1] <= above[k].x1 + 2), None)
+                     for w in words]
+            printed = sum(len(split_glued(t) or (t,)) for t in tokens)
+            if len(words) != printed or None in homes or len(set(homes)) != len(homes):
+                continue  # the words do not account for every figure of the cell: leave it
+            for k in range(c, len(row)):
+                row[k].text = ""
+            for w, k in zip(words, homes, strict=True):
+                row[k].text = w[2]
