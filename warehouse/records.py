@@ -1,18 +1,45 @@
 """Document → per-table record dicts (pure, no database): tables, lines, totals, items, checks,
 errors. Building everything before the transaction starts means a bad amount fails the load
-before anything is touched."""
+before anything is touched.
+
+Amounts stay the parser's floats here (warehouse/insert.py hands them to DuckDB as their
+shortest text, which DECIMAL(18,2) rounds exactly as Decimal(str(x)) would): a Decimal per
+figure cost more than the whole insert."""
 
 from __future__ import annotations
 
 import json
+import math
+from functools import lru_cache
 from typing import Any
 
 from parsers.document import Document, Row, Table
 from parsers.normalise.codes import level_of, scheme_of
 from parsers.normalise.names import normalise_name
-from warehouse.amounts import lenient_amount, lenient_float, to_amount
+from warehouse.errors import LoadError
 
 Records = dict[str, list[dict[str, Any]]]
+LIMIT = 1e16  # DECIMAL(18,2) holds |x| < 10^16
+_norm = lru_cache(maxsize=1 << 16)(normalise_name)  # row names repeat across tables and reports
+
+
+def yuan(value: float, where: str) -> float:
+    """A table figure in 元; a non-finite one refuses the document, saying where it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise LoadError(f"{where}: not a finite amount: {value!r}")
+    return value
+
+
+def lenient_yuan(value: object) -> float | None:
+    """A diagnostic figure: unusable (non-finite, too large for DECIMAL(18,2)) becomes NULL."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return value if ok and abs(value) < LIMIT else None
+
+
+def lenient_number(value: object) -> float | None:
+    """A ratio or tolerance: a finite number or NULL."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
 
 
 def table_records(doc: Document, doc_id: str) -> Records:
@@ -25,14 +52,15 @@ def table_records(doc: Document, doc_id: str) -> Records:
         for measure, value in table.total.items():
             out["table_totals"].append({
                 "doc_id": doc_id, "table_idx": t_idx, "table_kind": table.kind,
-                "measure": measure, "amount_yuan": to_amount(value),
+                "measure": measure, "amount_yuan": yuan(value, f"{table.label or table.kind} total {measure}"),
             })
         for i_idx, item in enumerate(table.items):
             for measure, value in item.values.items():
                 out["summary_items"].append({
                     "doc_id": doc_id, "table_idx": t_idx, "item_idx": i_idx, "table_kind": table.kind,
                     "side": item.side, "label": item.label, "key": item.key, "code": item.code,
-                    "measure": measure, "amount_yuan": to_amount(value), "page": item.page,
+                    "measure": measure, "amount_yuan": yuan(value, f"{table.label or table.kind} {item.label} {measure}"),
+                    "page": item.page,
                 })
     return out
 
@@ -41,7 +69,7 @@ def _table_row(doc_id: str, t_idx: int, table: Table) -> dict[str, Any]:
     return {
         "doc_id": doc_id, "table_idx": t_idx, "kind": table.kind, "label": table.label,
         "title": table.title, "pages": list(table.pages), "money_unit": table.money_unit,
-        "table_unit": normalise_name(table.unit), "columns": json.dumps(table.columns, ensure_ascii=False),
+        "table_unit": _norm(table.unit), "columns": json.dumps(table.columns, ensure_ascii=False),
         "empty": table.empty, "note": table.note, "flavor": table.flavor,
         "n_rows": len(table.rows), "n_items": len(table.items), "verification": table.verification,
         "chosen": table.chosen, "choice": table.choice,
@@ -54,10 +82,13 @@ def _line_rows(doc_id: str, t_idx: int, table: Table, r_idx: int, row: Row) -> l
         "doc_id": doc_id, "table_idx": t_idx, "row_idx": r_idx, "table_kind": table.kind,
         "table_label": table.label, "table_title": table.title, "money_unit": table.money_unit,
         "code": code, "level": row.level or level_of(code), "scheme": row.scheme or scheme_of(code),
-        "code_source": row.code_source, "name": row.name, "name_norm": normalise_name(row.name),
-        "row_unit": normalise_name(row.unit), "project": row.project, "page": row.page,
+        "code_source": row.code_source, "name": row.name, "name_norm": _norm(row.name),
+        "row_unit": _norm(row.unit), "project": row.project, "page": row.page,
     }
-    return [{**base, "measure": m, "amount_yuan": to_amount(v)} for m, v in row.values.items()]
+    for m, v in row.values.items():
+        if not isinstance(v, float) or not math.isfinite(v):
+            yuan(v, f"{table.label or table.kind} page {row.page} row {row.name!r} {m}")
+    return [{**base, "measure": m, "amount_yuan": v} for m, v in row.values.items()]
 
 
 def check_records(doc: Document, doc_id: str) -> Records:
@@ -65,8 +96,8 @@ def check_records(doc: Document, doc_id: str) -> Records:
     checks = [
         {
             "doc_id": doc_id, "check_idx": i, "rule": c.rule, "table_name": c.table, "passed": c.passed,
-            "expected": lenient_amount(c.expected), "actual": lenient_amount(c.actual),
-            "detail": c.detail, "tolerance": lenient_float(c.tolerance), "page": c.page,
+            "expected": lenient_yuan(c.expected), "actual": lenient_yuan(c.actual),
+            "detail": c.detail, "tolerance": lenient_number(c.tolerance), "page": c.page,
         }
         for i, c in enumerate(doc.checks)
     ]
