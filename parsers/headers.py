@@ -10,21 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from parsers.amounts import parse_amount
 from parsers.extract import Grid
 from parsers.normalise.codes import DIGIT_BY_SCHEME, is_code, split_code_prefix
-
-TEMPLATES = Path(__file__).parent / "templates"
+from parsers.text import clean
+from parsers.vocab import load_template
 
 
 @cache
 def templates() -> dict:
-    with open(TEMPLATES / "tables.yaml", encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    """tables.yaml with its header patterns compiled (a copy: the loader's dict stays as read)."""
+    data = dict(load_template("tables.yaml"))
     data["_measures"] = [(m["key"], re.compile(m["header"])) for m in data["measures"]]
     data["_qualifiers"] = [(q["suffix"], re.compile(q["header"])) for q in data["measure_qualifiers"]]
     roles = data["roles"]
@@ -43,10 +40,18 @@ def templates() -> dict:
     return data
 
 
-def clean(text: str) -> str:
-    """Header text with line breaks and spaces removed (characters split over lines rejoin)."""
-    return re.sub(r"[\s\u3000]+", "", text or "")
-
+# A column-number row (※ 1 2 3) has at least this many cells: one lone digit is a body cell.
+COLUMN_NUMBER_MIN_CELLS = 2
+# A bare integer with this many digits is an amount; shorter ones are code parts or row numbers.
+AMOUNT_MIN_DIGITS = 3
+# A column is the 类 part of split codes when this share of its cells are 3-digit classes.
+LEI_COLUMN_SHARE = 0.3
+# A column holds codes when this share of its cells are codes (or code parts, or code-name cells).
+CODE_COLUMN_SHARE = 0.6
+# A column headed 编码/代码 is no code column when this share of its cells are amounts.
+CODE_HEADER_AMOUNT_SHARE = 0.5
+# Column letters of a header printed twice: a … z, then aa, ab …
+LETTERS = 26
 
 COLUMN_NUMBER = re.compile(r"^(?:[※*＊]+|\d{1,2}|栏次|行次|[甲乙丙丁])$")
 # lines a text flavor pulls into the header rows that describe the table, not a column
@@ -55,7 +60,7 @@ TABLE_META = re.compile(r"^(?:金额)?单位[:：]|^(?:单位|部门|编制单�
 
 def is_column_number_row(texts: list[str]) -> bool:
     cells = [clean(t) for t in texts if clean(t)]
-    return len(cells) >= 2 and all(COLUMN_NUMBER.match(c) for c in cells)
+    return len(cells) >= COLUMN_NUMBER_MIN_CELLS and all(COLUMN_NUMBER.match(c) for c in cells)
 
 
 def is_body_row(texts: list[str]) -> bool:
@@ -68,7 +73,7 @@ def is_body_row(texts: list[str]) -> bool:
         if is_code(c) or split_code_prefix(t)[0]:
             return True
         v = parse_amount(c)
-        looks_amount = "." in c or "," in c or (c.isdigit() and len(c) >= 3) or c in ("0", "-")
+        looks_amount = "." in c or "," in c or (c.isdigit() and len(c) >= AMOUNT_MIN_DIGITS) or c in ("0", "-")
         if v is not None and looks_amount and not re.fullmatch(r"20\d\d", c):  # a year is not an amount
             return True
     return False
@@ -191,7 +196,7 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     # columns of 3-digit then 2-digit parts. Before joined codes: a 类 column alone looks like one.
     if not cols.split_codes:
         for c in range(n - 1):
-            if stats[c]["lei"] >= max(1, 0.3 * stats[c]["n"]) and stats[c + 1]["part"] >= 1 \
+            if stats[c]["lei"] >= max(1, LEI_COLUMN_SHARE * stats[c]["n"]) and stats[c + 1]["part"] >= 1 \
                     and stats[c]["amounts"] == 0 and stats[c + 1]["amounts"] == 0:
                 cols.lei, cols.kuan = c, c + 1
                 if c + 2 < n and stats[c + 2]["part"] >= 1 and stats[c + 2]["amounts"] == 0:
@@ -203,20 +208,20 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     # other is kept as the row's alternative code.
     if not cols.split_codes:
         coded = [c for c in range(n) if c not in taken and stats[c]["n"]
-                 and (stats[c]["codes"] >= 1 and stats[c]["codes"] + stats[c]["part"] >= 0.6 * stats[c]["n"]
-                      or stats[c]["prefixed"] >= 0.6 * stats[c]["n"])]
+                 and (stats[c]["codes"] >= 1 and stats[c]["codes"] + stats[c]["part"] >= CODE_COLUMN_SHARE * stats[c]["n"]
+                      or stats[c]["prefixed"] >= CODE_COLUMN_SHARE * stats[c]["n"])]
         if coded:
             digit = DIGIT_BY_SCHEME.get(scheme or "")
             preferred = [c for c in coded if stats[c]["first"] == digit]
             cols.code = (preferred or coded)[0] if len(coded) == 1 or preferred else coded[-1]
             cols.alt_code = next((c for c in coded if c != cols.code), None)
-            if stats[cols.code]["prefixed"] >= 0.6 * stats[cols.code]["n"]:
+            if stats[cols.code]["prefixed"] >= CODE_COLUMN_SHARE * stats[cols.code]["n"]:
                 cols.name = cols.code  # '2040602-一般行政管理事务': code and name in one cell
             taken |= set(coded)
     if cols.code is None and not cols.split_codes:
         for c in range(n):
             if c not in taken and roles["code"].search(joined[c]) and not roles["name"].search(leaf[c]) \
-                    and stats[c]["amounts"] < 0.5 * max(stats[c]["n"], 1):
+                    and stats[c]["amounts"] < CODE_HEADER_AMOUNT_SHARE * max(stats[c]["n"], 1):
                 cols.code = c
                 taken.add(c)
                 break
@@ -299,8 +304,8 @@ def qualified_key(key: str, path: list[str], first_path: list[str], used: dict[s
     letters = ""
     n = col
     while True:
-        letters = chr(ord("a") + n % 26) + letters
-        n = n // 26 - 1
+        letters = chr(ord("a") + n % LETTERS) + letters
+        n = n // LETTERS - 1
         if n < 0:
             break
     return f"{key}_col_{letters}"

@@ -13,14 +13,42 @@ from dataclasses import dataclass, field
 
 from parsers.amounts import AMOUNT_TOKEN, find_money_unit
 from parsers.extract import Grid, PageLayout, TextLine
-from parsers.headers import TABLE_META, clean, is_body_row, is_column_number_row, templates
+from parsers.headers import TABLE_META, clean, is_body_row, is_column_number_row
+from parsers.kinds import LAYOUT, classify_title, label_pattern, normalise_title
+from parsers.vocab import pattern
 
-LABEL = re.compile(
-    r"^\s*(?:部门公开表|公开|预算|决算|附表|表)\s*(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?)\s*表?(?![\d.,])"
-)
-UNIT_LINE = re.compile(r"(?:编制单位|编制部门|部门名称|单位名称|预算单位|预算主管部门|主管部门|部门)\s*[:：]\s*([^\s:：]{2,40})")
-EMPTY_NOTE = re.compile(r"(空表|无此项|没有.{0,30}(支出|收入|经费|安排)|未安排|不涉及|无.{0,12}(预算|收支|支出)(安排)?。?$)")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第.部分)")
+# Points a line may touch a grid's edge and still be outside it (text and ruling lines share edges).
+EDGE_PT = 1
+# A table continues on the next page only: a grid two pages on starts a table of its own.
+CONTINUATION_PAGE_GAP = 1
+# A 表N label prints on a short line; a longer line that mentions 表3 is prose.
+LABEL_LINE_MAX_CHARS = 40
+# A unit name has at least two characters (单位：局 is a cut-off label).
+UNIT_NAME_MIN_CHARS = 2
+# Columns line up when their left edges are this close (points): text flavors jitter by 1-3 pt.
+ALIGN_TOLERANCE_PT = 4
+# ... for this share of the new grid's columns (one merged or split column is tolerated).
+ALIGNED_SHARE = 0.8
+# A repeated header has at least this much text; shorter ones (类 款) say nothing.
+SAME_HEADER_MIN_CHARS = 4
+# A header that only partly repeats the first page's must have this much text to count.
+PARTIAL_HEADER_MIN_CHARS = 8
+# Under a title with no grid: figures printed this far below it (points) were a table camelot missed.
+BELOW_TITLE_PT = 160
+# ... and a money unit or 表N label within this distance around it makes the line a title, not prose.
+AROUND_TITLE_PT = 60
+# A grid that starts this close below a title (points) belongs to it: the title is not gridless.
+GRID_BELOW_TITLE_PT = 200
+# Figure lines under a gridless title that show a table camelot could not read.
+MISSED_FIGURE_LINES = 2
+# More gridless titles than this on one page: a contents page, not empty tables.
+MAX_GRIDLESS_TITLES = 2
+# Rows at the top of a grid that may hold its own title, 表N and 单位 lines (Beijing 预算01表).
+TITLE_ROWS_MAX = 6
+# Rows at the top of a grid that may print the money unit.
+UNIT_ROWS_MAX = 2
+# An empty-table note is one short line; a longer one is prose that mentions 空表.
+NOTE_MAX_CHARS = 120
 
 
 @dataclass
@@ -46,48 +74,21 @@ class Located:
             self.pages.append(grid.page)
 
 
-def normalise_title(text: str) -> str:
-    s = clean(text)
-    s = s.replace("(", "（").replace(")", "）").replace('"', "“")
-    s = re.sub(r"20\d\d年度?", "", s)
-    s = LABEL.sub("", s)
-    s = _NUMBERING.sub("", s)
-    return s
-
-
-def classify_title(text: str) -> dict | None:
-    """The kind rule a title names, or None. Table-of-contents lines are not titles."""
-    if "…" in text or "..." in text or "．．．" in text or re.search(r"\.{4,}|·{3,}", text):
-        return None
-    s = normalise_title(text)
-    if not s or len(s) > 70 or "表" not in s:
-        return None
-    if re.search(r"说明|详见|附后|反映|^关于|见附|情况$", s) or re.search(r"(公开|部门|单位)?(预算|决算)?报?表$", s) \
-            and not re.search(r"(收支|收入|支出|三公|经费|基金|结转|采购|绩效|分类|服务)[^，。；]*表", s):
-        return None
-    if re.search(r"[，。；《》]", s):  # punctuation of prose, or a table cited by name
-        return None
-    for rule in templates()["kinds"]:
-        if re.search(rule["title"], s) and not (rule.get("not") and re.search(rule["not"], s)):
-            return rule
-    return None
-
-
 def _label_of(lines: list[TextLine]) -> str | None:
     for ln in lines:
         t = clean(ln.text)
-        m = LABEL.search(t)
-        if m and len(t) <= 40:
+        m = label_pattern().search(t)
+        if m and len(t) <= LABEL_LINE_MAX_CHARS:
             return re.sub(r"\s", "", m.group(0))
     return None
 
 
 def _unit_of(lines: list[TextLine]) -> str | None:
     for ln in lines:
-        m = UNIT_LINE.search(ln.text.replace(" ", ""))
+        m = pattern(LAYOUT, "unit_line").search(ln.text.replace(" ", ""))
         if m:
-            name = re.split(r"单位[:：]|金额单位|单位$", m.group(1))[0]
-            if len(name) >= 2 and not re.match(r"^(万元|元)", name):
+            name = pattern(LAYOUT, "unit_line_end").split(m.group(1))[0]
+            if len(name) >= UNIT_NAME_MIN_CHARS and not pattern(LAYOUT, "unit_line_money").match(name):
                 return name
     return None
 
@@ -115,8 +116,8 @@ def _aligned(a: Grid, b: Grid) -> bool:
         return False
     xa = [c.x0 for c in a.cells[-1]]
     xb = [c.x0 for c in b.cells[0]]
-    hits = sum(1 for x in xb if any(abs(x - y) < 4 for y in xa))
-    return hits >= 0.8 * len(xb)
+    hits = sum(1 for x in xb if any(abs(x - y) < ALIGN_TOLERANCE_PT for y in xa))
+    return hits >= ALIGNED_SHARE * len(xb)
 
 
 def header_rows(grid: Grid) -> int:
@@ -138,7 +139,9 @@ def _same_header(a: Grid, b: Grid) -> bool:
     # the 单位/单位名称 line may or may not be inside the grid; a wrapped name may end b's header
     ta = "".join(clean(t) for r in range(ha) for t in a.row_texts(r) if not TABLE_META.match(clean(t)))
     tb = "".join(clean(t) for r in range(hb) for t in b.row_texts(r) if not TABLE_META.match(clean(t)))
-    return len(tb) >= 4 and (ta == tb or (len(tb) >= 8 and (tb in ta or (len(ta) >= 8 and tb.startswith(ta)))))
+    partial = PARTIAL_HEADER_MIN_CHARS
+    return len(tb) >= SAME_HEADER_MIN_CHARS and (
+        ta == tb or (len(tb) >= partial and (tb in ta or (len(ta) >= partial and tb.startswith(ta)))))
 
 
 def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
@@ -149,10 +152,10 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
     carried: list[TextLine] = []  # lines under the last table of the page before
     for pl in pages:
         grids = sorted(pl.grids, key=lambda g: -g.bbox[3])
-        upper = pl.height + 1
+        upper = pl.height + EDGE_PT
         used_titles: set[int] = set()
         for i, g in enumerate(grids):
-            zone = pl.lines_between(upper, g.bbox[3] - 1)
+            zone = pl.lines_between(upper, g.bbox[3] - EDGE_PT)
             upper = g.bbox[1]
             hit = _title_in(zone)
             if not hit:  # the title printed inside the table's frame (or swallowed by a text flavor)
@@ -173,25 +176,25 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
                 used_titles.add(id(tline))
                 after = [ln for ln in zone if ln.y1 <= tline.y1]
                 unit = _unit_of(after) or _unit_of(zone)
-                if (prev and prev.title == title and prev.pages[-1] >= pl.number - 1
+                if (prev and prev.title == title and prev.pages[-1] >= pl.number - CONTINUATION_PAGE_GAP
                         and (prev.unit == unit or not unit) and _aligned(prev.parts[0], g)):
                     prev.add(g, zone)  # the title repeated on a continuation page
                     continue
                 loc = Located(kind=rule["kind"], rule=rule, title=title, label=_label_of(zone),
                               money_unit=money or _first_row_unit(g), unit=unit, title_line=tline)
                 loc.note = _note(zone) or _note(_inside(pl, g))
-                loc.add(g, [ln for ln in zone if ln.y1 < tline.y0 + 1])
+                loc.add(g, [ln for ln in zone if ln.y1 < tline.y0 + EDGE_PT])
                 out.append(loc)
                 last_unit_money = loc.money_unit or last_unit_money
                 if loc.money_unit is None:
                     loc.money_unit = last_unit_money
                 continue
-            if prev and prev.pages[-1] >= pl.number - 1 and _continues(prev, g):
+            if prev and prev.pages[-1] >= pl.number - CONTINUATION_PAGE_GAP and _continues(prev, g):
                 prev.add(g, zone)
                 continue
             notes.append(f"page {pl.number}: a {g.n_rows}x{g.n_cols} {g.flavor} table with no recognisable title")
         # titles with no grid under them: empty tables (or tables camelot could not see)
-        carried = pl.lines_between(upper, -1) if pl.lines else []
+        carried = pl.lines_between(upper, -EDGE_PT) if pl.lines else []
         titled_here = {normalise_title(t.title) for t in out if pl.number in t.pages}
         gridless = []
         for ln in pl.lines:
@@ -200,13 +203,13 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
             rule = classify_title(ln.text)
             if not rule:
                 continue
-            below = pl.lines_between(ln.y0, ln.y0 - 160)
-            around = pl.lines_between(ln.y1 + 60, ln.y0 - 60)
+            below = pl.lines_between(ln.y0, ln.y0 - BELOW_TITLE_PT)
+            around = pl.lines_between(ln.y1 + AROUND_TITLE_PT, ln.y0 - AROUND_TITLE_PT)
             if not any(find_money_unit(x.text) for x in around) and not _label_of(around):
                 continue  # a mention in prose, not a table
-            if any(g.bbox[3] < ln.y0 and g.bbox[3] > ln.y0 - 200 for g in pl.grids):
+            if any(g.bbox[3] < ln.y0 and g.bbox[3] > ln.y0 - GRID_BELOW_TITLE_PT for g in pl.grids):
                 continue
-            if sum(1 for x in below if AMOUNT_TOKEN.search(x.text)) >= 2:
+            if sum(1 for x in below if AMOUNT_TOKEN.search(x.text)) >= MISSED_FIGURE_LINES:
                 notes.append(f"page {pl.number}: table '{ln.text.strip()}' has figures but no readable grid")
             loc = Located(kind=rule["kind"], rule=rule, title=ln.text.strip(), label=_label_of(around),
                           money_unit=next((find_money_unit(x.text) for x in around if find_money_unit(x.text)), None),
@@ -214,7 +217,7 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
             loc.note = _note(below)
             loc.pages.append(pl.number)
             gridless.append(loc)
-        if len(gridless) <= 2:  # more titles than that with no table under them: a contents page
+        if len(gridless) <= MAX_GRIDLESS_TITLES:
             out.extend(gridless)
     out.sort(key=lambda t: (t.pages[0], -(t.title_line.y1 if t.title_line else 0)))
     return out, notes
@@ -224,10 +227,10 @@ def _trim_title_rows(g: Grid) -> list[TextLine]:
     """Title, 表N and 单位 lines printed inside the table's frame (Beijing 预算01表), or swallowed
     by a text flavor: take them back out of the grid and hand them to the title search."""
     cut = 0
-    for r in range(min(6, g.n_rows)):
+    for r in range(min(TITLE_ROWS_MAX, g.n_rows)):
         text = " ".join(t for t in g.row_texts(r) if t.strip())
-        if classify_title(text) or find_money_unit(text) or UNIT_LINE.search(text.replace(" ", "")) \
-                or (LABEL.fullmatch(clean(text)) if clean(text) else False):
+        if classify_title(text) or find_money_unit(text) or pattern(LAYOUT, "unit_line").search(text.replace(" ", "")) \
+                or (label_pattern().fullmatch(clean(text)) if clean(text) else False):
             cut = r + 1
     lines = []
     for r in range(cut):
@@ -239,26 +242,24 @@ def _trim_title_rows(g: Grid) -> list[TextLine]:
     return lines
 
 
-HEADER_WORDS = re.compile(r"^(项目|金额|合计|总计|科目|编码|代码|名称|预算数|决算数|单位|类|款|项|功能分类|经济分类|收入|支出)")
-
-
 def _continues(prev: Located, g: Grid) -> bool:
     """A grid with no title above it carries on the table before it: same header repeated,
     or no header at all and columns that line up (summary pages may hold labels only)."""
     if _same_header(prev.parts[0], g):
         return True
-    if all(header_rows(p) >= p.n_rows for p in prev.parts) and prev.pages[-1] == g.page - 1:
+    if all(header_rows(p) >= p.n_rows for p in prev.parts) and prev.pages[-1] == g.page - CONTINUATION_PAGE_GAP:
         return True  # the page broke after the table's header: its body is this grid
     if not _aligned(prev.parts[-1], g):
         return False
     if header_rows(g) == 0:
         return True
     first = [clean(t) for t in g.row_texts(0)] if g.n_rows else []
-    return not any(HEADER_WORDS.match(t) for t in first if t) and not is_column_number_row(first)
+    header_words = pattern(LAYOUT, "header_words")
+    return not any(header_words.match(t) for t in first if t) and not is_column_number_row(first)
 
 
 def _first_row_unit(g: Grid) -> str | None:
-    for r in range(min(2, g.n_rows)):
+    for r in range(min(UNIT_ROWS_MAX, g.n_rows)):
         for t in g.row_texts(r):
             u = find_money_unit(t)
             if u:
@@ -267,12 +268,12 @@ def _first_row_unit(g: Grid) -> str | None:
 
 
 def _inside(pl: PageLayout, g: Grid) -> list[TextLine]:
-    return pl.lines_between(g.bbox[3] + 1, g.bbox[1] - 1, g.bbox[0], g.bbox[2])
+    return pl.lines_between(g.bbox[3] + EDGE_PT, g.bbox[1] - EDGE_PT, g.bbox[0], g.bbox[2])
 
 
 def _note(lines: list[TextLine]) -> str | None:
     for ln in lines:
         t = clean(ln.text)
-        if EMPTY_NOTE.search(t) and len(t) < 120:
+        if pattern(LAYOUT, "empty_note").search(t) and len(t) < NOTE_MAX_CHARS:
             return ln.text.strip()
     return None

@@ -16,6 +16,37 @@ from typing import Any
 from parsers.text import build_text, normalise_line
 from parsers.vocab import load_template
 
+# A unit name is 3-40 characters once its parenthetical tails are cut (局 alone is no name).
+ORG_NAME_MIN_CHARS = 3
+ORG_NAME_MAX_CHARS = 40
+# The cover title is on one of the first pages, in its first lines ...
+TITLE_PAGES = 3
+TITLE_LINES = 6
+# ... ends within this many characters of joined lines, and is never read past the second bound.
+TITLE_MAX_CHARS = 60
+TITLE_BUFFER_MAX_CHARS = 80
+# Prose names within this share of the most repeated one compete; the longest wins (its full name).
+PROSE_UNIT_SHARE = 0.8
+# Evidence must outnumber the other side this many times for a scope (部门/单位) without a title ...
+SCOPE_VOTE_RATIO = 2.0
+# ... while a kind (预算/决算) needs only a majority.
+KIND_VOTE_RATIO = 1.0
+# A district name has at least two characters (区 alone is not one).
+DISTRICT_MIN_CHARS = 2
+# Province, city, district: the deepest region path a unit name gives.
+MAX_PLACE_LEVELS = 3
+# Fewer characters than this on all pages: no text layer (a scan).
+MIN_TEXT_CHARS = 30
+# The head that a document's title is read from: first lines of the first pages.
+HEAD_PAGES = 2
+HEAD_LINES = 4
+# Characters of the head quoted in a "not a budget disclosure" reason.
+REASON_HEAD_CHARS = 40
+# Budget-table words needed to accept a document that prints no 预算/决算 title.
+MIN_EVIDENCE_WORDS = 3
+# A canonical unit name has at least two characters.
+UNIT_MIN_CHARS = 2
+
 _PAGE_NO = re.compile(r"^[-－—─–]*\s*\d{1,4}\s*[-－—─–]*$")
 _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
 
@@ -41,7 +72,7 @@ def is_org_name(name: str) -> bool:
     core = name
     while _PAREN_TAIL.search(core):
         core = _PAREN_TAIL.sub("", core)
-    return 3 <= len(core) <= 40 and bool(re.search(_cfg()["org_suffix"], core)) and not re.search(r"\d", core)
+    return ORG_NAME_MIN_CHARS <= len(core) <= ORG_NAME_MAX_CHARS and bool(re.search(_cfg()["org_suffix"], core)) and not re.search(r"\d", core)
 
 
 def normalise_unit(name: str) -> str:
@@ -58,17 +89,17 @@ def find_title(pages: list[str]) -> dict[str, Any] | None:
     """The report title on the first pages: the lines up to the one that says 预算/决算."""
     title_re = re.compile(_cfg()["title"])
     skip = re.compile(_cfg()["title_skip_line"])
-    for page in pages[:3]:
-        lines = _lines(page)[:6]
+    for page in pages[:TITLE_PAGES]:
+        lines = _lines(page)[:TITLE_LINES]
         buf = ""
         for ln in lines:
             if skip.match(ln) or re.match(r"^(?:目录|(?:预算|决算|公开)?\d+表|表\d+|公开表)", ln):
                 break
             buf += ln
             m = title_re.search(buf)
-            if m and "表" not in m.group("pre") + m.group("mid") and m.end() <= 60:
+            if m and "表" not in m.group("pre") + m.group("mid") and m.end() <= TITLE_MAX_CHARS:
                 return {"text": buf[: m.end()], "match": m}
-            if len(buf) > 80:
+            if len(buf) > TITLE_BUFFER_MAX_CHARS:
                 break
     return None
 
@@ -109,7 +140,7 @@ def prose_unit(pages: list[str]) -> str | None:
     if not counts:
         return None
     top = counts.most_common(1)[0][1]
-    best = max((n for n, c in counts.items() if c >= 0.8 * top and is_org_name(n)), key=len, default=None)
+    best = max((n for n, c in counts.items() if c >= PROSE_UNIT_SHARE * top and is_org_name(n)), key=len, default=None)
     return normalise_unit(best) if best else None
 
 
@@ -124,7 +155,7 @@ def _year_from_text(text: str) -> int | None:
     return None
 
 
-def _vote(text: str, evidence: dict[str, str], ratio: float = 2.0) -> str | None:
+def _vote(text: str, evidence: dict[str, str], ratio: float = SCOPE_VOTE_RATIO) -> str | None:
     counts = {k: len(re.findall(p, text)) for k, p in evidence.items()}
     (k1, n1), (_, n2) = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
     return k1 if n1 > 0 and n1 >= ratio * n2 else None
@@ -170,7 +201,7 @@ def _district(rest: str) -> str | None:
     if not m:
         return None
     d = m.group(1)
-    if len(d) < 2 or re.search(r"[局厅委院办部所会处室队站馆校团社司党府级]", d[:-1]):
+    if len(d) < DISTRICT_MIN_CHARS or re.search(r"[局厅委院办部所会处室队站馆校团社司党府级]", d[:-1]):
         return None  # "财政局市级…" is not a place
     if any(d.endswith(w) or rest.startswith(w) for w in not_districts):
         return None
@@ -181,7 +212,7 @@ def _leading_places(name: str) -> list[str]:
     """Place names a unit name starts with when the city list does not know them (昆山市…)."""
     out: list[str] = []
     rest = re.sub(r"^(?:中共|中国共产党)", "", name)
-    while len(out) < 3:
+    while len(out) < MAX_PLACE_LEVELS:
         d = _district(rest) or (m.group(1) if (m := re.match(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|自治州|盟|地区))", rest)) else None)
         if not d:
             break
@@ -207,7 +238,7 @@ def detect_meta(pages: list[str]) -> dict[str, Any]:
     if m:
         kind = "final_accounts" if m.group("kind") == "决算" else "budget"
     else:
-        kind = _vote(text, cfg["kind_evidence"], ratio=1.0) or ("budget" if "预算" in text else None)
+        kind = _vote(text, cfg["kind_evidence"], ratio=KIND_VOTE_RATIO) or ("budget" if "预算" in text else None)
     scope = {"部门": "department", "单位": "unit"}.get(m.group("scope") or "") if m else None
     if scope is None:
         scope = _vote(text, cfg["scope_evidence"])
@@ -222,22 +253,22 @@ def is_budget_document(pages: list[str]) -> tuple[bool, str]:
     """Is this a budget / final-account disclosure?  The reason says why (or why not)."""
     cfg = _cfg()
     chars = sum(len(re.sub(r"\s", "", p)) for p in pages)
-    if chars < 30:
+    if chars < MIN_TEXT_CHARS:
         return False, "no text layer: the pages carry no extractable text (a scan or images only)"
-    head = "".join(ln for p in pages[:2] for ln in _lines(p)[:4])
+    head = "".join(ln for p in pages[:HEAD_PAGES] for ln in _lines(p)[:HEAD_LINES])
     text = build_text(pages, drop_running_lines=False).text
     evidence = re.findall(cfg["budget_evidence"], text)
     title = find_title(pages)
     if not re.search(cfg["disclosure_head"], head):
         for name, pattern in cfg["negative_titles"].items():
             if re.search(pattern, head):
-                return False, f"not a budget disclosure: the title reads like a {name} ({head[:40]})"
+                return False, f"not a budget disclosure: the title reads like a {name} ({head[:REASON_HEAD_CHARS]})"
     if title:
         return True, f"title: {title['text']}"
-    if len(evidence) >= 3:
-        common = ", ".join(w for w, _ in Counter(evidence).most_common(3))
+    if len(evidence) >= MIN_EVIDENCE_WORDS:
+        common = ", ".join(w for w, _ in Counter(evidence).most_common(MIN_EVIDENCE_WORDS))
         return True, f"budget-disclosure vocabulary: {common}"
-    return False, f"not a budget disclosure: no 预算/决算 title and no budget-table vocabulary ({head[:40]})"
+    return False, f"not a budget disclosure: no 预算/决算 title and no budget-table vocabulary ({head[:REASON_HEAD_CHARS]})"
 
 
 # --------------------------------------------------------------------------- canonical unit, coverage
@@ -256,7 +287,7 @@ def canonical_unit(printed: str | None) -> tuple[str | None, str | None]:
     m = re.search(r"（([^（）]{1,8})）$", s)
     if m and any(re.search(p, m.group(1)) for p in cfg["unit_markers"].values()):
         marker, s = m.group(1), s[: m.start()]
-    if len(s) < 2 or re.search(cfg["not_unit_names"], s) and not is_org_name(s):
+    if len(s) < UNIT_MIN_CHARS or re.search(cfg["not_unit_names"], s) and not is_org_name(s):
         return None, marker
     return s, marker
 

@@ -56,7 +56,7 @@ def all_pages_requested() -> bool:
 
 def signals(text: str) -> PageSignals:
     """Read one page's text (lines joined with newlines) into PageSignals."""
-    from parsers.locate import classify_title  # locate imports extract, which imports this module
+    from parsers.kinds import classify_title  # kinds reads only text: no import of the layout modules
 
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     table_lines = sum(1 for ln in lines if AMOUNT_TOKEN.search(ln) and not PROSE.search(ln))

@@ -11,25 +11,18 @@ import re
 from parsers.amounts import parse_amount
 from parsers.headers import clean
 from parsers.locate import Located
-
-COLUMNS = {
-    "level1": r"^一级指标",
-    "level2": r"^二级指标",
-    "level3": r"^三级指标|^指标名称|^绩效指标$",
-    "value": r"^(年度)?(指标值|目标值)$|^预期(目标|指标)值?$|^计划值$",
-    "actual": r"^实际(完成)?值|^完成值",
-    "basis": r"设定依据|^指标值确定依据",
-    "weight": r"^权重|^分值",
-    "score": r"^得分",
-}
+from parsers.vocab import load_template
 
 
 def performance_targets(located: list[Located]) -> list[dict]:
+    """One record per 三级指标 of every performance-target table, columns named by tables.yaml."""
+    vocab = load_template("tables.yaml")
+    columns = vocab["performance_columns"]
     out: list[dict] = []
     for loc in located:
         if loc.kind != "performance_targets":
             continue
-        scope = "unit" if re.search(r"整体", loc.title) else "project"
+        scope = "unit" if re.search(vocab["performance_unit_scope"], loc.title) else "project"
         project = None
         for grid in loc.parts:
             cols: dict[str, int] = {}
@@ -40,7 +33,7 @@ def performance_targets(located: list[Located]) -> list[dict]:
                 if "项目名称" in texts:
                     i = texts.index("项目名称")
                     project = next((x for x in texts[i + 1:] if x), project)
-                found = {k: c for k, rx in COLUMNS.items() for c, t in enumerate(texts) if re.search(rx, t)}
+                found = {k: c for k, rx in columns.items() for c, t in enumerate(texts) if re.search(rx, t)}
                 if "level1" in found and ("level3" in found or "level2" in found):
                     cols, last = found, {}
                     continue

@@ -23,6 +23,28 @@ from parsers.normalise.money import step_yuan
 from parsers.text import NarrativeText, amounts_in, build_text, rx, topic_windows
 from parsers.vocab import load_template
 
+# A table of contents says 目录 in the top of its page: this many characters ...
+TOC_HEAD_CHARS = 200
+# ... or right at the top when the marker pattern misses it (目录 glued to a running header).
+TOC_MARK_CHARS = 60
+# A page of which this share of lines are headings, with no figure, continues the contents.
+TOC_HEADINGS_SHARE = 0.7
+# The first characters of a heading that are checked for a table title (…情况表).
+HEADING_TITLE_CHARS = 60
+# An unnumbered heading is one short line; a longer one is prose.
+PLAIN_HEADING_MAX_CHARS = 40
+# Characters of a statement or sentence quoted as a section's heading.
+QUOTE_CHARS = 40
+# The figure of a narrative label is printed within this many characters after it.
+FIGURE_CHARS = 40
+# Characters of context kept around a figure, and around an empty-table note.
+SENTENCE_CHARS = 160
+NOTE_CHARS = 120
+# Characters before a label read for not_after words (增加, 费 …).
+NOT_AFTER_CHARS = 6
+# "2 6 6 , 7 0 5万元": a digit and a space (or separator) right before a figure's start.
+SPACED_LOOKBACK = 2
+
 _SPACED = re.compile(r"\d[ ,.]$")  # "2 6 6 , 7 0 5 . 5 5万元": the figure is not just its last digit
 
 
@@ -37,8 +59,8 @@ def toc_pages(nt: NarrativeText) -> set[int]:
     bounds = nt.page_starts + [len(nt.text)]
     for i in range(len(nt.page_starts)):
         page = nt.text[bounds[i]:bounds[i + 1]]
-        head = page[:200]
-        if re.search(cfg["marker"], head, re.M) or "目录" in head[:60] or \
+        head = page[:TOC_HEAD_CHARS]
+        if re.search(cfg["marker"], head, re.M) or "目录" in head[:TOC_MARK_CHARS] or \
                 len(re.findall(cfg["leaders"], page)) >= cfg["min_leaders"]:
             out.add(i + 1)
         elif i in out and _only_headings(nt, bounds[i], bounds[i + 1]):
@@ -49,7 +71,7 @@ def toc_pages(nt: NarrativeText) -> set[int]:
 def _only_headings(nt: NarrativeText, start: int, end: int) -> bool:
     lines = [(s, t) for s, t in _lines(nt) if start <= s < end]
     heads = sum(1 for _, t in lines if _heading_text(t) is not None)
-    return bool(lines) and heads >= 0.7 * len(lines) and not amounts_in(nt.text, start, end)
+    return bool(lines) and heads >= TOC_HEADINGS_SHARE * len(lines) and not amounts_in(nt.text, start, end)
 
 
 def _lines(nt: NarrativeText) -> list[tuple[int, str]]:
@@ -71,7 +93,7 @@ def find_sections(nt: NarrativeText, figures: list[dict[str, Any]]) -> list[dict
     headings = []
     for pos, line in _lines(nt):
         body = _heading_text(line)
-        if body is not None and nt.page_of(pos) not in toc and not re.search(cfg["table_title"], body[:60]):
+        if body is not None and nt.page_of(pos) not in toc and not re.search(cfg["table_title"], body[:HEADING_TITLE_CHARS]):
             headings.append((pos, body))
     found_keys = {f["key"]: f for f in figures}
     out = []
@@ -80,7 +102,7 @@ def find_sections(nt: NarrativeText, figures: list[dict[str, Any]]) -> list[dict
                or _section_statement(nt, sec, toc))
         if hit is None:
             fig = next((found_keys[k] for k in sec.get("figures", []) if k in found_keys), None)
-            hit = (fig["page"], fig["sentence"][:40]) if fig else None
+            hit = (fig["page"], fig["sentence"][:QUOTE_CHARS]) if fig else None
         if hit is not None:
             out.append({"name": name, "label": sec["label"], "page": hit[0], "heading": hit[1]})
     return out
@@ -103,7 +125,7 @@ def _section_heading(nt: NarrativeText, sec: dict[str, Any], headings: list[tupl
 def _plain_heading(nt: NarrativeText, sec: dict[str, Any], toc: set[int], cfg: dict[str, Any]) -> tuple[int, str] | None:
     """An unnumbered title line: "名词解释", "上海市…办事处（部门）主要职能" (the whole line)."""
     for pos, line in _lines(nt):
-        if len(line) > 40 or nt.page_of(pos) in toc:
+        if len(line) > PLAIN_HEADING_MAX_CHARS or nt.page_of(pos) in toc:
             continue
         for pattern in sec.get("headings", []):
             if rx(cfg["plain_heading"].replace("KEY", pattern)).match(line):
@@ -116,7 +138,7 @@ def _section_statement(nt: NarrativeText, sec: dict[str, Any], toc: set[int]) ->
         for m in rx(pattern).finditer(nt.text):
             page = nt.page_of(m.start())
             if page not in toc:
-                return page, m.group(0)[:40]
+                return page, m.group(0)[:QUOTE_CHARS]
     return None
 
 
@@ -131,7 +153,7 @@ def _step(raw: str) -> float:
     return float(step_yuan(m.group(3), len(m.group(2) or "")))
 
 
-def sentence_at(nt: NarrativeText, pos: int, limit: int = 160) -> str:
+def sentence_at(nt: NarrativeText, pos: int, limit: int = SENTENCE_CHARS) -> str:
     """The sentence around pos (between 。；), at most `limit` characters."""
     text = nt.text
     start = max(text.rfind(c, max(0, pos - limit), pos) for c in "。；;") + 1
@@ -153,7 +175,7 @@ def narrative_figures(nt: NarrativeText, final: bool, year: int | None) -> list[
         hit = _first_hit(nt, spec["labels"], windows, rx(stop), cfg["max_gap"], final, year, definition, toc)
         if hit is None:
             continue
-        amount = amounts_in(nt.text, hit, hit + 40)[0]
+        amount = amounts_in(nt.text, hit, hit + FIGURE_CHARS)[0]
         out.append({"key": key, "amount_yuan": amount.value, "step_yuan": _step(amount.raw),
                     "page": nt.page_of(hit), "sentence": sentence_at(nt, hit)})
     return out
@@ -166,10 +188,10 @@ def _first_hit(nt: NarrativeText, labels: list[str], windows: list[tuple[int, in
         for label in labels:
             for m in rx(label).finditer(nt.text, start, end):
                 if nt.page_of(m.start()) in toc or definition.match(nt.text, m.end()) or \
-                        rx(_cfg()["not_after"]).search(nt.text, max(0, m.start() - 6), m.start()):
+                        rx(_cfg()["not_after"]).search(nt.text, max(0, m.start() - NOT_AFTER_CHARS), m.start()):
                     continue
                 hits = [h for h in roles_after(nt, m.span(), end, stop, max_gap, final, year)
-                        if h.role == "current" and not _SPACED.search(nt.text, max(0, h.pos - 2), h.pos)]
+                        if h.role == "current" and not _SPACED.search(nt.text, max(0, h.pos - SPACED_LOOKBACK), h.pos)]
                 if hits and (best is None or hits[0].pos < best):
                     best = hits[0].pos
                     break
@@ -201,7 +223,7 @@ def empty_notes(nt: NarrativeText) -> list[dict[str, Any]]:
 
 def _note_sentence(nt: NarrativeText, pos: int) -> str:
     """The note from its 注/说明 marker (table text runs into it), else the sentence."""
-    s = sentence_at(nt, pos, 120)
+    s = sentence_at(nt, pos, NOTE_CHARS)
     cut = max(s.rfind("注：", 0, pos), s.rfind("注:", 0, pos), s.rfind("说明：", 0, pos), s.rfind("（注"))
     return s[cut:] if cut > 0 else s
 

@@ -18,6 +18,8 @@ ITEM_MAX_CHARS = 300
 WRAP_LINE_MAX_CHARS = 20
 # Unit names are short; a longer item is a sentence, not a name.
 UNIT_NAME_MAX_CHARS = 40
+# A list is one of units when at least this share of its items read as unit names.
+ORG_ITEMS_SHARE = 0.5
 # Trailing remarks are stripped twice: "X（下属…）预算" carries two of them.
 SUFFIX_PASSES = 2
 
@@ -39,7 +41,7 @@ def extract_subordinate_units(nt: NarrativeText, unit: str | None = None) -> lis
                 continue
             names = [n for n in (_clean_unit_item(i, cfg) for i in items) if n]
             valid = [n for n in names if _is_self(n, unit, cfg) or _looks_like_org(n)]
-            if not names or len(valid) * 2 < len(names):
+            if not names or len(valid) < ORG_ITEMS_SHARE * len(names):
                 continue  # not a list of units ("收入预算包括：一般公共预算 …")
             return [n for n in valid if not _is_self(n, unit, cfg)]
     if any(rx(p).search(nt.text) for p in cfg["none"]):

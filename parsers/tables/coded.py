@@ -1,0 +1,278 @@
+"""Coded tables (支出总表, 一般公共预算支出表 …) → rows: code, level, name, values.
+
+Repairs made here: codes split over columns or glued to names, names wrapped over lines
+(stream reads them as separate rows), unit subtotal rows, levels from indentation when no
+code is printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from parsers.amounts import parse_amount, to_yuan
+from parsers.document import Item, Row, Table
+from parsers.extract import Grid
+from parsers.headers import (
+    Columns,
+    clean,
+    is_body_row,
+    is_column_number_row,
+    templates,
+)
+from parsers.locate import Located, header_rows
+from parsers.normalise.codes import SparseCodes, is_code, level_of, scheme_of, split_code_prefix
+from parsers.tables.cells import Context, cell_text, merge_total, row_values
+from parsers.tables.columns import columns_for, side_by_side
+from parsers.vocab import pattern
+
+
+@dataclass
+class _Raw:
+    """A body row before it becomes a Row: cells by role, for the wrap/glue repairs."""
+
+    code: str | None
+    name: str
+    values: dict[str, Decimal]
+    page: int
+    unit: str | None = None
+    project: str | None = None
+    alt_code: str | None = None
+    indent: float | None = None  # where the name starts in its cell: the level when no code is printed
+    y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
+    part: int = 0
+
+
+def build_coded(t: Table, loc: Located, ctx: Context) -> None:
+    cols: Columns | None = None
+    codes = SparseCodes()
+    raws: list[_Raw] = []
+    fragments: list[tuple[int, float, str, str]] = []  # (part, y, field, text): names wrapped onto rows of their own
+    cur_unit: str | None = None
+    total_rx = templates()["_total_rows"]
+    block_cols: dict[int, tuple[Columns, Grid]] = {}
+    segments = []
+    split: list[int] | None = None
+    groups: list[str | None] = []
+    for part in loc.parts:
+        blocks, split, found = side_by_side(part, split, ctx)
+        groups = found if any(found) else groups
+        for bi, block in enumerate(blocks):
+            group = groups[bi] if bi < len(groups) else None
+            if len(blocks) > 1 and group is None and loc.rule.get("scheme") == "econ_dept":
+                group = "by_class"  # unlabelled 人员 | 公用 blocks: the 类 of each code says which
+            segments.append((bi, block, group if len(blocks) > 1 else None))
+    for pi, (bi, part, group_key) in enumerate(segments):
+        prev_cols, prev_part = block_cols.get(bi, (None, None))
+        cols, h = columns_for(part, prev_cols, loc, ctx, prev_part)
+        if h == -1:
+            part = part.regrid([(c.x0, c.x1) for c in prev_part.cells[-1]])
+            h = header_rows(part)
+        block_cols[bi] = (cols, part)
+        if group_key:  # 人员经费 | 公用经费 blocks: the block's amount is that measure
+            cols.measures = {c: ("total" if k in ("total", group_key) else k) for c, k in cols.measures.items()}
+        for label_col, key in cols.measures.items():
+            t.columns.setdefault(key, cols.label(label_col))
+        if group_key:
+            for k in (("personnel", "public") if group_key == "by_class" else (group_key,)):
+                t.columns.setdefault(k, k)
+        part_levels = _part_levels(part, cols.code, h)
+        for r in range(h, part.n_rows):
+            texts = part.row_texts(r)
+            if is_column_number_row(texts) or not any(clean(x) for x in texts):
+                continue
+            code, name, rest_text = _code_and_name(texts, cols, codes, part_levels.get(r))
+            values = row_values(texts, cols)
+            unit_cell = clean(texts[cols.unit]) if cols.unit is not None else ""
+            project = cell_text(texts, cols.project)
+            label = clean(name) or unit_cell or clean(rest_text)
+            if code is None and group_key and re.fullmatch(r".{0,8}(合计|总计)", label or ""):
+                key = _split_key(group_key, label)
+                if "total" in values and key:  # 人员经费合计 / 公用经费合计 of a block
+                    merge_total(t, {key: values["total"]}, loc.money_unit)
+                continue
+            if code is None and (total_rx.match(label or "") or (not label and values and not raws)):
+                merge_total(t, values, loc.money_unit)  # a 合计 line, or a totals-only table's one row
+                continue
+            if code is None and values and (unit_cell or _is_unit_row(label, cols)):
+                cur_unit = unit_cell or label
+                t.items.append(Item(label=cur_unit, key="unit_total", page=part.page,
+                                    values={k: float(to_yuan(v, loc.money_unit)) for k, v in values.items()}))
+                if not t.total and _same_unit(cur_unit, t.unit or ctx.unit):
+                    merge_total(t, values, loc.money_unit)
+                continue
+            y = _row_y(part, r)
+            if code is None and not values:
+                if (label or project) and not is_body_row(texts):
+                    piece = clean(name) or unit_cell or clean(rest_text)
+                    if piece:
+                        fragments.append((pi, y, "name", piece))
+                    if project:
+                        fragments.append((pi, y, "project", project))
+                continue
+            key = _split_key(group_key, code or "")
+            if key and "total" in values:
+                values[key] = values["total"]
+            indent = part.indent(r, cols.name) if code is None and cols.name is not None else None
+            raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
+                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent))
+    _attach_fragments(raws, fragments)
+    has_codes = any(r.code for r in raws)
+    for raw in raws:
+        if raw.code is None and has_codes:
+            if raw.values:
+                t.items.append(Item(label=raw.name, page=raw.page, values={
+                    k: float(to_yuan(v, loc.money_unit)) for k, v in raw.values.items()}))
+            continue
+        row = Row(code=raw.code, level=level_of(raw.code), name=raw.name, page=raw.page,
+                  values={k: float(to_yuan(v, loc.money_unit)) for k, v in raw.values.items()},
+                  scheme=_scheme(raw.code, loc), unit=raw.unit, project=raw.project,
+                  code_source="printed" if raw.code else None, alt_code=raw.alt_code)
+        t.rows.append(row)
+    if not has_codes:
+        _levels_from_indent(t, raws)
+    _fill_zero_measures(t)
+
+
+def _split_key(group_key: str | None, code_or_label: str) -> str | None:
+    """personnel or public for a row of a 人员 | 公用 block: the block's header, else the
+    economic class (301 工资福利, 303 对个人和家庭的补助 are 人员经费; the rest 公用经费)."""
+    if group_key != "by_class":
+        return group_key
+    return next((key for key, rx in templates()["econ_split"].items() if re.search(rx, code_or_label)), None)
+
+
+def _alt_code(texts: list[str], cols: Columns) -> str | None:
+    raw = cell_text(texts, cols.alt_code)
+    if not raw:
+        return None
+    return raw if is_code(raw) else split_code_prefix(raw)[0]
+
+
+def _part_levels(part: Grid, col: int | None, h: int) -> dict[int, int]:
+    """Rows whose code cell holds a lone 2-digit part: 款 (2) or 项 (3), told by indentation.
+
+    Text-based flavors merge sparse 类|款|项 columns into one; the parts still start at
+    their own column's x position, so the left cluster of part positions is 款.
+    """
+    if col is None or part.flavor == "lattice":
+        return {}
+    parts = {}
+    for r in range(h, part.n_rows):
+        cell = part.cells[r][col]
+        if re.fullmatch(r"\d{1,2}", clean(cell.text)) and cell.x_text is not None:
+            parts[r] = cell.x_text
+    if not parts:
+        return {}
+    xs = sorted(set(round(x) for x in parts.values()))
+    split = None
+    for a, b in zip(xs, xs[1:], strict=False):
+        if b - a > 4:
+            split = (a + b) / 2
+            break
+    if split is None:
+        return {r: 2 for r in parts}
+    return {r: 2 if x < split else 3 for r, x in parts.items()}
+
+
+def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
+                   part_level: int | None = None) -> tuple[str | None, str, str]:
+    """(code, name, leftover text) of a body row, whatever the code layout."""
+    name = cell_text(texts, cols.name) or ""
+    code = None
+    if cols.split_codes:
+        parts = [(cell_text(texts, c) or "") if c is not None else "" for c in (cols.lei, cols.kuan, cols.xiang)]
+        code = codes.feed(*parts)
+    elif cols.code is not None:
+        raw = cell_text(texts, cols.code) or ""
+        c, rest = split_code_prefix(raw)
+        if cols.name == cols.code:
+            name = rest if c else raw
+        if part_level and re.fullmatch(r"\d{1,2}", clean(raw)):
+            code = codes.part(raw, part_level)
+        elif c:
+            code = codes.joined(c)
+            if rest and not name:
+                name = rest
+        elif raw and not name and not is_code(raw):
+            name = raw
+    if code is None and name:
+        c, rest = split_code_prefix(name)
+        if c:
+            code = codes.joined(c)
+            name = rest
+    name = re.sub(r"^[\s　]+|[\s　]+$", "", name)
+    leftover = ""
+    if not name:
+        for c, x in enumerate(texts):
+            if c not in cols.measures and c != cols.project and clean(x) and parse_amount(x) is None:
+                leftover = clean(x)
+                break
+    return code, clean(name), leftover
+
+
+def _is_unit_row(label: str, cols: Columns) -> bool:
+    """An uncoded row with figures that names a unit (深圳 预算单位 blocks): a unit subtotal."""
+    if not label:
+        return False
+    return cols.unit is not None or (bool(pattern("tables.yaml", "unit_row_name").search(label)) and not label.endswith("支出"))
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = re.sub(r"（.*?）", "", a), re.sub(r"（.*?）", "", b)
+    return a == b
+
+
+def _row_y(part: Grid, r: int) -> float:
+    cell = part.cells[r][0]
+    return (cell.y0 + cell.y1) / 2
+
+
+def _attach_fragments(raws: list[_Raw], fragments: list[tuple[int, float, str, str]]) -> None:
+    """A name wrapped over lines comes back as rows holding only a piece of the name (or of
+    the project name): each piece joins the nearest data row on the page, before its text
+    when printed above it."""
+    pieces: dict[tuple[int, str], list[tuple[float, str]]] = {}
+    for pi, y, fld, text in fragments:
+        near = [r for r in raws if r.part == pi]
+        if near:
+            row = min(near, key=lambda r: (abs(r.y - y), r.y < y))
+            pieces.setdefault((id(row), fld), []).append((y, text))
+    for r in raws:
+        for fld in ("name", "project"):
+            got = pieces.get((id(r), fld))
+            if got:
+                before = "".join(t for y, t in sorted(got, key=lambda x: -x[0]) if y > r.y)
+                after = "".join(t for y, t in sorted(got, key=lambda x: -x[0]) if y <= r.y)
+                setattr(r, fld, before + (getattr(r, fld) or "") + after)
+
+
+def _scheme(code: str | None, loc: Located) -> str | None:
+    return scheme_of(code) if code else loc.rule.get("scheme")
+
+
+def _fill_zero_measures(t: Table) -> None:
+    """A blank cell is 0.00 (contract): every row carries every measure of its table."""
+    keys = list(t.columns)  # column order, not a set's: the values' order must not vary per process
+    for row in t.rows:
+        for k in keys:
+            row.values.setdefault(k, 0.0)
+
+
+def _levels_from_indent(t: Table, raws: list[_Raw]) -> None:
+    """A table printed without codes shows its hierarchy by indentation (杭州): the distinct
+    indents, left to right, are 类, 款, 项. Codes are matched to names later, per document."""
+    indents = sorted({round(r.indent) for r in raws if r.indent is not None})
+    levels: list[int] = []
+    for x in indents:
+        if not levels or x - levels[-1] > 3:
+            levels.append(x)
+    if len(levels) < 2:
+        return
+    for row, raw in zip(t.rows, raws, strict=False):
+        if raw.indent is not None:
+            row.level = min(3, 1 + max(i for i, x in enumerate(levels) if round(raw.indent) >= x - 1))
+
