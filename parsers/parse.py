@@ -1,7 +1,7 @@
 """Top level of the parser: one PDF in, one canonical Document out, never an exception.
 
 pdf.py (open, page text, status) → meta.py (unit, year, kind) → extract.py (camelot) →
-locate.py (titles, continuation pages) → tables.py (rows, totals) → narrative.py (facts)
+locate.py (titles, continuation pages) → tables/ (rows, totals) → narrative/ (facts)
 → checks.py (identities). Each failure is recorded against the file, page and table.
 """
 

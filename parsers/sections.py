@@ -2,9 +2,9 @@
 
 Fiscal-transparency grading asks two things of the prose: is each standard section there
 (主要职能 … 名词解释), and do the figures it states (收支总预算, 三公 …) agree with the tables.
-narrative.py already reads facts, but it keeps no pages and lets the 三公 table overwrite the
+parsers/narrative/ already reads facts, but keeps no pages and lets the 三公 table overwrite the
 prose figures, so this module reads them again with their page and sentence. It reuses
-narrative.py's text model (one normalised string with page offsets) and its money scaling;
+the text model of parsers/text.py (one normalised string with page offsets) and its money scaling;
 the vocabulary is data in templates/sections.yaml.
 
 Output (added to document.facts): ``sections`` [{name, label, page, heading}],
