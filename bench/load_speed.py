@@ -3,12 +3,18 @@
 Real parsed documents (the PDFs of a folder, parsed once and cached as JSON under the work
 directory) are scaled into N distinct documents: each copy gets its own sha256, source URL,
 unit name (a numbered department) and year, so every load inserts new rows as a real night
-would. They are loaded into a fresh DuckDB file through the pipeline's loader, in batches
-of `--batch` documents per transaction (warehouse.load_documents; 1 = one transaction a
-document, as before). Prints ms per report for every slice of the run (linearity), the
-total, and the warehouse bytes per report after CHECKPOINT.
+would. For each size (default 100, 1,000 and 10,000) a fresh DuckDB file is loaded through
+the pipeline's batch loader (warehouse.batch.load_documents, `--batch` documents a
+transaction); printed: ms per report over the whole size and per fifth of it (linearity),
+and the warehouse bytes per report after CHECKPOINT. `--baseline N` first loads N reports
+with load_document, one transaction each, in the same run, for the ratio.
 
-usage: python bench/load_speed.py [--n 10000] [--batch 50] [--work DIR] [PDF_DIR]
+The row-insert loader this replaced (commit 56bb31d) is not kept callable; its figures are
+quoted: 424 ms a report (docs/SCALE.md, 500 reports) and 370 ms a report measured with this
+bench's previous version on samples/corpus, 100 reports, on 2026-12-01.
+
+usage: python bench/load_speed.py [--sizes 100,1000,10000] [--batch 100] [--baseline 100]
+                                  [--work DIR] [PDF_DIR]
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SLICES = 5  # the run is reported in this many equal slices
+SLICES = 5  # each size is reported in this many equal slices
+OLD_MS = 424.0  # the row-insert loader's ms a report (docs/SCALE.md)
 
 
 def real_documents(pdf_dir: Path, cache: Path) -> list:
@@ -57,42 +64,80 @@ def variant(doc, i: int):
     return d
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("pdf_dir", nargs="?", default=str(ROOT / "samples" / "corpus"))
-    ap.add_argument("--n", type=int, default=10000)
-    ap.add_argument("--batch", type=int, default=50)
-    ap.add_argument("--work", default=None, help="directory for the JSON cache and the warehouse")
-    a = ap.parse_args()
-    warnings.filterwarnings("ignore")
+def items(base: list, start: int, stop: int) -> list[dict]:
+    return [{"doc": d, "source_url": f"http://bench.invalid/{d.source.sha256}.pdf"}
+            for d in (variant(base[i % len(base)], i) for i in range(start, stop))]
+
+
+def run_size(base: list, n: int, batch: int, db: Path) -> dict:
+    """Load n scaled reports into a fresh file; ms a report per slice and in all, bytes a report."""
     from warehouse import writer
     from warehouse.batch import load_documents
 
-    work = Path(a.work or tempfile.mkdtemp(prefix="load-speed-"))
-    base = real_documents(Path(a.pdf_dir), work / "parsed")
-    db = work / "warehouse.duckdb"
     db.unlink(missing_ok=True)
-    rows = 0
+    slices, rows, failed, t_all = [], 0, 0, 0.0
     with writer(db) as con:
         size0 = db.stat().st_size
-        step = max(a.n // SLICES, 1)
-        print(f"{len(base)} real documents scaled to {a.n}, {a.batch} a transaction; warehouse {db}")
-        t_all = 0.0
-        for start in range(0, a.n, step):
-            docs = [variant(base[i % len(base)], i) for i in range(start, min(start + step, a.n))]
-            items = [dict(doc=d, source_url=f"http://bench.invalid/{d.source.sha256}.pdf") for d in docs]
+        step = max(n // SLICES, 1)
+        for start in range(0, n, step):
+            todo = items(base, start, min(start + step, n))  # built outside the clock
             t0 = time.perf_counter()
-            for b in range(0, len(items), a.batch):
-                results = load_documents(con, items[b:b + a.batch])
+            for b in range(0, len(todo), batch):
+                results = load_documents(con, todo[b:b + batch])
                 rows += sum(r for r in results if isinstance(r, int))
+                failed += sum(1 for r in results if not isinstance(r, int))
             dt = time.perf_counter() - t0
             t_all += dt
-            print(f"  reports {start + 1:6d}-{start + len(docs):6d}: {1000 * dt / len(docs):6.1f} ms a report")
+            slices.append(1000 * dt / len(todo))
         con.execute("CHECKPOINT")
     size = db.stat().st_size
-    print(f"\n{a.n} reports, {rows} budget lines: {t_all:.1f}s, {1000 * t_all / a.n:.1f} ms a report; "
-          f"warehouse {size / 1e6:.1f} MB ({(size - size0) / a.n / 1e3:.1f} kB a report, "
-          f"{size0 / 1e6:.1f} MB empty with reference data)")
+    return {"n": n, "ms": 1000 * t_all / n, "slices": slices, "rows": rows, "failed": failed,
+            "bytes": (size - size0) / n, "size": size, "empty": size0}
+
+
+def run_one_each(base: list, n: int, db: Path) -> float:
+    """ms a report with load_document: one transaction a document."""
+    from warehouse import load_document, writer
+
+    db.unlink(missing_ok=True)
+    todo = items(base, 0, n)
+    with writer(db) as con:
+        t0 = time.perf_counter()
+        for item in todo:
+            load_document(con, **item)
+        return 1000 * (time.perf_counter() - t0) / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pdf_dir", nargs="?", default=str(ROOT / "samples" / "corpus"))
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--baseline", type=int, default=100, help="reports loaded one transaction each (0: skip)")
+    ap.add_argument("--work", default=None, help="directory for the JSON cache and the warehouses")
+    a = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    work = Path(a.work or tempfile.mkdtemp(prefix="load-speed-"))
+    base = real_documents(Path(a.pdf_dir), work / "parsed")
+    lines = sum(len(r.values) for d in base for t in d.tables for r in t.rows) / len(base)
+    print(f"{len(base)} real documents ({lines:.0f} budget lines each on average), {a.batch} a transaction; "
+          f"work {work}")
+    run_size(base, min(a.batch, 20), a.batch, work / "warmup.duckdb")  # imports, reference data, caches
+    one = run_one_each(base, a.baseline, work / "one_each.duckdb") if a.baseline else None
+    if one is not None:
+        print(f"load_document, one transaction a report, {a.baseline} reports: {one:.1f} ms a report")
+    results = []
+    for n in (int(s) for s in a.sizes.split(",")):
+        r = run_size(base, n, a.batch, work / f"warehouse_{n}.duckdb")
+        results.append(r)
+        print(f"{n:6d} reports: {r['ms']:6.1f} ms a report (fifths: {', '.join(f'{s:.1f}' for s in r['slices'])}); "
+              f"{r['rows']} budget lines, {r['failed']} failed; warehouse {r['size'] / 1e6:.1f} MB, "
+              f"{r['bytes'] / 1e3:.1f} kB a report ({r['empty'] / 1e6:.1f} MB empty)")
+    last = results[-1]
+    print(f"\nlinear: {last['n']} reports cost {last['ms'] / results[0]['ms']:.2f}× the ms a report of "
+          f"{results[0]['n']}; batched vs the row-insert loader's {OLD_MS:.0f} ms (quoted, not re-run): "
+          f"{OLD_MS / last['ms']:.0f}× faster" + (f"; vs one transaction a report in this run: "
+                                                  f"{one / last['ms']:.1f}× faster" if one else ""))
 
 
 if __name__ == "__main__":
