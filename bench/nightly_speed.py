@@ -46,11 +46,11 @@ def child(args: list[str]) -> None:
         return
     config, data_dir, workers = args[1], args[2], int(args[3])
     from flows.config import load_config
-    from flows.prefect_env import configure_prefect
+    from flows.orchestration.prefect_env import configure_prefect
 
     cfg = load_config(config, data_dir)
     configure_prefect(cfg)
-    from flows.nightly import nightly
+    from flows.orchestration.nightly import nightly
 
     t_import = time.perf_counter() - t0
     report = nightly(config=config, data_dir=str(cfg.data_path), workers=workers)
@@ -82,7 +82,7 @@ def line(label: str, r: dict, base: dict) -> str:
 
 def seed_copies(folder: Path, parsed_dir: Path, copies: int) -> None:
     """N byte-different copies of the samples, and their cache entries from one parse of each."""
-    from flows.parallel import parse_path
+    from flows.orchestration.parallel import parse_path
     from parsers.document import PARSER_VERSION
 
     originals = sorted((ROOT / "samples").rglob("*.pdf"))

@@ -12,7 +12,7 @@ so Prefect starts its temporary server), parsing the 7 sample PDFs with no cache
   pool-N       one task that fans out to a spawn-started ProcessPoolExecutor(N)
   tasks+pool-N one task per document on ThreadPoolTaskRunner(N), each handing its PDF to a
                shared ProcessPoolExecutor(N)
-  nightly-N    the shipped parse flow (flows/nightly.py: tasks+pool with a bounded window), run
+  nightly-N    the shipped parse flow (flows/orchestration/parse_flow.py: tasks+pool with a bounded window), run
                as a subflow the way the nightly flow runs it (its start-up is in the time)
 
 It prints, per variant, the subprocess wall time, the parse stage inside the flow, and the
@@ -49,7 +49,7 @@ def child(variant: str) -> None:
     from prefect import flow
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-    from flows.parallel import ParsePool, parse_path
+    from flows.orchestration.parallel import ParsePool, parse_path
 
     kind, n = variant.rsplit("-", 1)
     workers = int(n)
@@ -73,8 +73,8 @@ def child(variant: str) -> None:
         else:  # "nightly": the shipped parse flow, as a subflow, caching into a temporary directory
             import hashlib
 
-            from flows.nightly import parse_flow
-            from flows.pipeline import WorkItem
+            from flows.orchestration.nightly import parse_flow
+            from flows.orchestration.pipeline import WorkItem
 
             with tempfile.TemporaryDirectory() as cache:
                 items = []

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from prefect import task
 
-from flows.parallel import ParsePool
+from flows.orchestration.parallel import ParsePool
 
 POOL: ParsePool | None = None  # the shared pool of the tasks+pool variant (set in the child process)
 
 
 @task(name="parse-in-task")
 def parse_in_task(path: str) -> str:
-    """The parser called directly, without flows.parallel's per-process lock: what a thread
+    """The parser called directly, without flows.orchestration.parallel's per-process lock: what a thread
     (or process) runner would do on its own."""
     from parsers.parse import parse_pdf
 
@@ -21,7 +21,7 @@ def parse_in_task(path: str) -> str:
 
 @task(name="parse-via-pool")
 def parse_via_pool(path: str) -> str:
-    from flows.parallel import parse_path
+    from flows.orchestration.parallel import parse_path
 
     assert POOL is not None
     return POOL.run(parse_path, path, "").status
@@ -31,7 +31,7 @@ def parse_via_pool(path: str) -> str:
 def parse_batch(paths: list[str], workers: int) -> list[str]:
     from concurrent.futures import ThreadPoolExecutor
 
-    from flows.parallel import parse_path
+    from flows.orchestration.parallel import parse_path
 
     pool = ParsePool(workers)
     try:

@@ -1,4 +1,4 @@
-"""The `report` and `show` commands, registered on the main `budget-etl` app by flows/cli.py."""
+"""The `report` and `show` commands, registered on the main `budget-etl` app by flows/cli/main.py."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import psutil
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.nightly import LOAD_PAUSE_ENV
+from flows.orchestration.nightly import LOAD_PAUSE_ENV
 from tests.test_flows_support import BROKEN, clean_env, copy_subset, query, snapshot, write_config
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.nightly import nightly
+from flows.orchestration.nightly import nightly
 from tests.test_flows_support import SUBSET, copy_subset, snapshot, write_config
 
 pytestmark = pytest.mark.slow

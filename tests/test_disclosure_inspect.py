@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from flows.inspect import inspect_dir, summarise
+from flows.cli.inspect import inspect_dir, summarise
 from parsers.parse import parse_pdf
 from warehouse import connect, load_document
 from warehouse.disclosure_score import document_score

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from flows.config import HarvestConfig, SourceConfig
 from flows.harvest import FetchRecord, harvest
+from flows.harvest.config import HarvestConfig, SourceConfig
 from tests.fixtures.portal.portal_server import KJJ, PortalServer, Request, sha
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from flows.tempserver import RECORDS, reap_orphans
+from flows.orchestration.tempserver import RECORDS, reap_orphans
 from tests.fixtures.portal.portal_server import KJJ, PortalServer
 from tests.test_flows_support import clean_env
 

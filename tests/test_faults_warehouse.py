@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from flows.config import HarvestConfig, SourceConfig
 from flows.harvest import PriorFetch, harvest
+from flows.harvest.config import HarvestConfig, SourceConfig
 from parsers.parse import parse_pdf
 from tests.fixtures.portal.portal_server import KJJ, ZJJ, PortalServer, Request, sha
 from tests.test_flows_support import BROKEN

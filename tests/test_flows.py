@@ -10,8 +10,8 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.config import load_config
-from flows.nightly import nightly, nightly_flow
-from flows.pipeline import plan
+from flows.orchestration.nightly import nightly, nightly_flow
+from flows.orchestration.pipeline import plan
 from tests.fixtures.portal.portal_server import PortalServer
 from tests.test_flows_support import SUBSET, copy_subset, query, serve_portal, snapshot, write_config
 
@@ -127,7 +127,7 @@ def test_a_parser_version_bump_plans_every_document_again(reference: Path, corpu
         work, current = plan(con, cfg, cfg.sources)
     assert (len(work), current) == (0, len(SUBSET))
 
-    monkeypatch.setattr("flows.pipeline.PARSER_VERSION", "999.0.0")
+    monkeypatch.setattr("flows.orchestration.pipeline.PARSER_VERSION", "999.0.0")
     with connect(reference, read_only=False) as con:
         work, current = plan(con, cfg, cfg.sources)
     assert (len(work), current) == (len(SUBSET), 0)

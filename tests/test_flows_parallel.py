@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.parallel import ParsePool, parse_bytes, parse_path, write_cache
+from flows.orchestration.parallel import ParsePool, parse_bytes, parse_path, write_cache
 from tests.test_flows_support import BROKEN, SAMPLES
 
 

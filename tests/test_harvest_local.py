@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import HarvestConfig, SourceConfig
 from flows.harvest import FetchRecord, HarvestEvent, guess_meta, harvest
 from flows.harvest.archive import Archive, open_inside, walk_local
+from flows.harvest.config import HarvestConfig, SourceConfig
 from flows.harvest.urls import to_url
 from parsers.pdf import sha256_file
 from tests.fixtures.portal.portal_server import HTML_AS_PDF, KJJ, WJW, ZJJ, PortalServer, mini_pdf, sha
@@ -210,7 +210,7 @@ KILL_SCRIPT = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from flows.config import HarvestConfig, SourceConfig
+    from flows.harvest.config import HarvestConfig, SourceConfig
     from flows.harvest import harvest
 
     cfg = HarvestConfig(read_timeout=10, retries=0, rate_limit=0)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import HarvestConfig, SourceConfig
 from flows.harvest import FetchRecord, HarvestEvent, PriorFetch, harvest
+from flows.harvest.config import HarvestConfig, SourceConfig
 from parsers.pdf import sha256_file
 from tests.fixtures.portal.portal_server import (
     FLAKY,

@@ -85,7 +85,7 @@ def test_without_tesseract_the_status_stays_no_text_layer_and_says_what_to_insta
 
 def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("BUDGET_ETL_OCR", "BUDGET_ETL_DERIVED_DIR")}
-    code = "import sys; from flows.cli import app; sys.argv = ['budget-etl', *sys.argv[1:]]; app()"
+    code = "import sys; from flows.cli.main import app; sys.argv = ['budget-etl', *sys.argv[1:]]; app()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd,
                           env={**env, "PYTHONPATH": str(Path(__file__).parents[1])}, timeout=600)
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.main import app
 from tests.comparable_support import build
 
 FIXTURES = ["central_guojia-xinfangju_2026_yusuan.pdf", "changsha_xinfangju_2026_yusuan.pdf"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flows.report import time_outside
+from flows.cli.report import time_outside
 
 
 def test_time_outside_is_wall_minus_stages() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from flows.config import HarvestConfig, SourceConfig
+from flows.harvest.config import HarvestConfig, SourceConfig
 from flows.harvest.download import FetchFailure, Page
 from flows.harvest.html import Link, decode_html, parse_html
 from flows.harvest.html import Page as HtmlPage

@@ -27,8 +27,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import DecodeError, IncompleteRead, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from flows.config import HarvestConfig
 from flows.harvest.archive import HEAD_BYTES, Archive
+from flows.harvest.config import HarvestConfig
 from flows.harvest.filenames import file_name
 from flows.harvest.hosts import HostGate
 from flows.harvest.records import FetchRecord, PriorFetch, decide

@@ -14,8 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import HarvestConfig, SourceConfig
 from flows.harvest.archive import Archive, inside, open_inside, walk_local
+from flows.harvest.config import HarvestConfig, SourceConfig
 from flows.harvest.discover import discover
 from flows.harvest.download import Fetcher, Page
 from flows.harvest.hosts import HostGate

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import psutil
 
-from flows.serve import stop_server, wait_healthy
+from flows.orchestration.serve import stop_server, wait_healthy
 
 RECORDS = "temp-servers"
 STARTUP_TIMEOUT = 180.0  # a first start on a fresh PREFECT_HOME migrates the database (~26 s seen)

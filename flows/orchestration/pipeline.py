@@ -1,6 +1,6 @@
 """The pipeline's stages as plain functions: harvest → plan → parse (cached) → load.
 
-The Prefect flows in flows/nightly.py only orchestrate these; keeping the work here makes
+The Prefect flows in flows/orchestration/ only orchestrate these; keeping the work here makes
 each stage testable without a Prefect server, and lets `budget-etl parse` stay Prefect-free.
 """
 

@@ -55,7 +55,7 @@ class ServeError(RuntimeError):
 
 def serve_nightly(cfg: Config, config_path: Path | None) -> int:
     """Serve the nightly deployment until SIGTERM/SIGINT; returns the process exit code."""
-    from flows.prefect_env import configure_prefect
+    from flows.orchestration.prefect_env import configure_prefect
 
     configure_prefect(cfg, use_served=False)
     home = Path(os.environ["PREFECT_HOME"])
@@ -88,7 +88,7 @@ def _serve(cfg: Config, config_path: Path | None) -> None:
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
 
-    from flows.nightly import nightly_flow
+    from flows.orchestration.nightly import nightly_flow
 
     if config_path is None and Path("config.yaml").exists():
         config_path = Path("config.yaml")  # runs start in other processes: pin the default to this file

@@ -9,7 +9,7 @@ PREFECT_API_KEY for Prefect Cloud); prefect.api_url in config.yaml; the local se
 `budget-etl serve` running on the same data directory (so a manual run shows up in the same
 UI instead of opening the same SQLite file from a second, temporary server); else a temporary
 server whose state also lives in <data_dir>/prefect: for `budget-etl run` the one of
-flows/tempserver.py, which dies with the run even on kill -9 (Prefect's own would outlive it).
+flows/orchestration/tempserver.py, which dies with the run even on kill -9 (Prefect's own would outlive it).
 """
 
 from __future__ import annotations

@@ -66,16 +66,16 @@ def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
                                                         "or load (repeatable; default: all three)")] = None) -> None:
     """Run the nightly flow once (or only some stages): harvest, parse, load; print what it did."""
     cfg = _cfg(config, data_dir)
-    from flows.prefect_env import configure_prefect
-    from flows.report import print_report
-    from flows.runlock import RunLocked, run_lock
-    from flows.tempserver import start_temporary_api
+    from flows.cli.report import print_report
+    from flows.orchestration.prefect_env import configure_prefect
+    from flows.orchestration.runlock import RunLocked, run_lock
+    from flows.orchestration.tempserver import start_temporary_api
 
     configure_prefect(cfg)
     try:
         with run_lock(cfg.data_path):  # before the API server starts: a refused run costs nothing
-            start_temporary_api()  # one that dies with this process (flows/tempserver.py)
-            from flows.nightly import nightly
+            start_temporary_api()  # one that dies with this process (flows/orchestration/tempserver.py)
+            from flows.orchestration.nightly import nightly
 
             report = nightly(config=str(config) if config else None, data_dir=str(cfg.data_path),
                              sources=[str(Path(s).resolve()) if "://" not in s else s for s in (source or [])],
@@ -94,7 +94,7 @@ def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
 def serve(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
     """Run the nightly flow on the config's cron schedule with Prefect's own serving."""
     cfg = _cfg(config, data_dir)
-    from flows.serve import serve_nightly
+    from flows.orchestration.serve import serve_nightly
 
     raise typer.Exit(serve_nightly(cfg, config))
 
@@ -172,7 +172,7 @@ def inspect(directory: Path, workers: Annotated[int, typer.Option(help="parallel
             config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
     """Corpus report: per PDF, status, tables by kind, rows, checks, seconds; and a total line."""
     _cfg(config, data_dir)
-    from flows.inspect import inspect_dir
+    from flows.cli.inspect import inspect_dir
 
     raise typer.Exit(inspect_dir(directory, workers))
 
