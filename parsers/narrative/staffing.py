@@ -23,14 +23,14 @@ def extract_staffing(nt: NarrativeText) -> dict[str, int]:
         if not m:
             continue
         number = next(g for g in m.groups() if g is not None)
-        name = "in_service" if key == "in_service_alt" else key
+        name = cfg["aliases"].get(key, key)
         if name in out:
             continue
         out[name] = int(number)
         c = change.match(text, m.end())
-        if c and name in ("in_service", "retired", "separated", "actual"):
+        if c and name in cfg["with_change"]:
             out[f"{name}_change"] = int(c.group(2)) * (1 if c.group(1) == "增加" else -1)
-        if name in ("authorized", "actual"):
+        if name in cfg["with_breakdown"]:
             out.update(_breakdown(text, m.end(), name, cfg))
     return out
 

@@ -35,7 +35,7 @@ def extract_yoy(nt: NarrativeText, unit: str | None = None) -> list[dict[str, An
     seen: set[tuple[Any, ...]] = set()
     for m in rx(cfg["compare"]).finditer(text):
         base = m.group("base") or ""
-        if m.group("cmp") != "同比" and not re.search(r"上年|去年|上一年|同期|(?:19|20)\d{2}年", base):
+        if m.group("cmp") != "同比" and not rx(cfg["prior_base"]).search(base):
             continue
         if not (m.group("amt") or m.group("pct") or rx(cfg["flat"]).fullmatch(m.group("verb"))):
             continue  # "较上年有所增加": no figure to record
@@ -52,9 +52,9 @@ def _yoy_entry(nt: NarrativeText, m: re.Match[str], unit: str | None, cfg: dict[
     verb = m.group("verb")
     direction = ("flat" if rx(cfg["flat"]).fullmatch(verb)
                  else "decrease" if rx(cfg["decrease"]).fullmatch(verb) else "increase")
-    pct_word = re.search(r"(增长|下降|增幅|减幅|降幅|上升|降低|增加|减少)(?:了)?(?:为)?\d", m.group(0)[m.end("verb") - m.start():])
+    pct_word = rx(cfg["percent_word"]).search(m.group(0)[m.end("verb") - m.start():])
     sign = -1 if direction == "decrease" else 1
-    if pct_word and re.search(r"下降|减幅|降幅|降低|减少", pct_word.group(1)):
+    if pct_word and rx(cfg["percent_decrease"]).search(pct_word.group(1)):
         sign = -1
     s_start, s_end = _sentence_bounds(nt, m.start())
     entry: dict[str, Any] = {}
@@ -107,7 +107,7 @@ def _sentence_bounds(nt: NarrativeText, pos: int) -> tuple[int, int]:
             line_end = nt.line_starts[i + 1] if i + 1 < len(nt.line_starts) else len(text)
             line = text[h.end():line_end]
             title_only = (line_end <= pos and len(line) <= TITLE_LINE_MAX_CHARS and not amounts_in(line)
-                          and re.search(r"(?:说明|情况|概况|构成|职能|职责|设置|任务|目标|事项)$", line))
+                          and rx(_cfg()["yoy"]["title_suffix"]).search(line))
             start = line_end if title_only else h.end()
             break
         i -= 1
@@ -157,9 +157,10 @@ def _clean_subject(phrase: str, unit: str | None) -> str:
     if unit:
         s = s.replace(unit, "").replace(re.sub(r"（[^）]*）$", "", unit), "")
     s = re.sub(r"^(?:[（(]?\d{1,2}[）)]|\d{1,2}[、.．])", "", s)
-    s = re.sub(r"^(?:其中|另外|此外|同时|关于)", "", s)
-    s = re.sub(r"(?:19|20)\d{2}年度?|本年度?|当年|全年|今年|年初", "", s)
-    s = re.sub(r"(?:为|是|共|达|约|合计|共计|总计)$", "", s)
+    cfg = _cfg()["yoy"]
+    s = rx(cfg["subject_lead"]).sub("", s)
+    s = rx(cfg["subject_years"]).sub("", s)
+    s = rx(cfg["subject_tail"]).sub("", s)
     return balance(s)
 
 
