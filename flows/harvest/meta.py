@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+from parsers.vocab import load_template
 
 
 class Meta(TypedDict):
@@ -23,22 +23,25 @@ def guess_meta(text: str | None) -> Meta:
 
     Ambiguous text (预决算, or both 部门预算 and 单位预算) gives None rather than a wrong guess.
     """
+    words = load_template("meta.yaml")["link_text"]  # the vocabulary: parsers/templates/meta.yaml
+
+    def says(key: str) -> bool:
+        return re.search(words[key], t) is not None
+
     t = re.sub(r"\s+", "", text or "")
-    m = _YEAR.search(t)
+    m = re.search(words["year"], t)
     year = int(m.group(1)) if m else None
 
-    budget = "预算" in t or "预决算" in t
-    final = "决算" in t
+    budget, final = says("budget"), says("final_accounts")
     kind = None if budget == final else ("budget" if budget else "final_accounts")
 
-    unit_adj = re.search(r"单位(?:预算|决算|预决算)", t) is not None
-    dept_adj = re.search(r"部门(?:预算|决算|预决算)", t) is not None
+    unit_adj, dept_adj = says("unit_adjacent"), says("department_adjacent")
     if unit_adj != dept_adj:
         scope: str | None = "unit" if unit_adj else "department"
     elif unit_adj:  # both adjacent: ambiguous
         scope = None
-    elif ("单位" in t) != ("部门" in t):
-        scope = "unit" if "单位" in t else "department"
+    elif says("unit") != says("department"):
+        scope = "unit" if says("unit") else "department"
     else:
         scope = None
     return {"year": year, "kind": kind, "scope": scope}
