@@ -67,20 +67,22 @@ def _lines_from_layout(horizontal_text) -> list[TextLine]:
 def _words(line) -> list[tuple[float, float, str]]:
     """Split a layout line into words at spaces and at gaps wider than a character."""
     words: list[tuple[float, float, str]] = []
-    cur: list = []
+    cur: list = []  # (char, its text)
     for ch in getattr(line, "_objs", []):
         if not hasattr(ch, "x0"):  # LTAnno: a space the layout inserted
             if cur:
-                words.append((cur[0].x0, cur[-1].x1, "".join(c.get_text() for c in cur)))
+                words.append((cur[0][0].x0, cur[-1][0].x1, "".join(t for _, t in cur)))
                 cur = []
             continue
-        if cur and (ch.x0 - cur[-1].x1 > max(ch.width, 1.0) or not ch.get_text().strip()):
-            words.append((cur[0].x0, cur[-1].x1, "".join(c.get_text() for c in cur)))
+        text = ch.get_text()
+        blank = not text.strip()
+        if cur and (ch.x0 - cur[-1][0].x1 > max(ch.width, 1.0) or blank):
+            words.append((cur[0][0].x0, cur[-1][0].x1, "".join(t for _, t in cur)))
             cur = []
-        if ch.get_text().strip():
-            cur.append(ch)
+        if not blank:
+            cur.append((ch, text))
     if cur:
-        words.append((cur[0].x0, cur[-1].x1, "".join(c.get_text() for c in cur)))
+        words.append((cur[0][0].x0, cur[-1][0].x1, "".join(t for _, t in cur)))
     return words
 
 

@@ -26,7 +26,6 @@ class PdfText:
     path: Path
     sha256: str
     pages: list[str] = field(default_factory=list)  # page text, lines joined with "\n"
-    rotations: list[int] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -89,7 +88,6 @@ def read_pdf_text(path: Path | str) -> PdfText:
             except pdfium.PdfiumError:
                 text = ""
             out.pages.append(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
-            out.rotations.append(page.get_rotation())
             page.close()
         return out
     finally:
