@@ -56,6 +56,7 @@ class Evidence:
     def __init__(self, sha_by_doc: dict[str, str], pages_by_doc: dict[str, int] | None = None) -> None:
         self.sha_by_doc = sha_by_doc
         self.pages_by_doc = pages_by_doc or {}
+        self._seen: dict[int, set[PageImage]] = {}  # per page (by id): its images, for a fast membership test
 
     def image(self, page: Page, doc_id: str | None, page_no: int | None, terms: tuple[str, ...] = ()) -> str | None:
         """Register the image on `page` and return its link relative to that page (None when
@@ -64,7 +65,9 @@ class Evidence:
         if not sha or not page_no or int(page_no) > self.pages_by_doc.get(doc_id or "", int(page_no)):
             return None  # a page number past the file's end (an excerpt keeping the report's numbering)
         img = PageImage(sha, doc_id or "", int(page_no), tuple(t for t in terms if t))
-        if img not in page.images:
+        seen = self._seen.setdefault(id(page), set(page.images))
+        if img not in seen:
+            seen.add(img)
             page.images.append(img)
         return page.root + img.path
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from PIL import Image, ImageDraw
 
 SCALE = 1.5  # 108 dpi: figures readable, a page ~150 kB
 BOX = (220, 20, 20)
@@ -88,35 +89,77 @@ def _to_device(page: pdfium.PdfPage, size: tuple[int, int], x: float, y: float) 
     return dx.value, dy.value
 
 
+def _gray_with_red(gray: Image.Image) -> Image.Image:
+    """The grey page as a palette image whose index 1 is the box's red (grey 1 becomes 0)."""
+    img = gray.point(_LUT)
+    img.putpalette(_PALETTE)  # an L image with a palette is a P image, its bytes unchanged
+    return img
+
+
+_LUT = [0, 0, *range(2, 256)]
+_PALETTE = [v for i in range(256) for v in (BOX if i == 1 else (i, i, i))]
+
+
+def _save(image: Image.Image, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    image.save(tmp, format="PNG", compress_level=3)
+    tmp.replace(out)
+
+
+def render_pages(pdf_path: Path, requests: list[tuple[int, Path, list[str] | None]],
+                 scale: float = SCALE) -> list[bool | PageImageError]:
+    """Write every requested page (page_no from 1, out, terms) of one PDF, opening it once and
+    drawing each page once however many boxes it gets. Pages are grey (a third of the PNG
+    encoding of colour, the most of the cost) with the box in red. Per request: whether a
+    row was boxed, or the PageImageError that says why the page could not be drawn."""
+    if not pdf_path.exists():
+        err = PageImageError(f"{pdf_path}: the archived PDF is missing")
+        return [err for _ in requests]
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except pdfium.PdfiumError as e:
+        err = PageImageError(f"{pdf_path.name}: cannot open ({e})")
+        return [err for _ in requests]
+    try:
+        by_page: dict[int, list[tuple[int, Path, list[str] | None]]] = {}
+        for i, (page_no, out, terms) in enumerate(requests):
+            by_page.setdefault(page_no, []).append((i, out, terms))
+        outcome: dict[int, bool | PageImageError] = {}
+        for page_no, wanted in by_page.items():
+            if not 1 <= page_no <= len(pdf):
+                for i, _, _ in wanted:
+                    outcome[i] = PageImageError(f"{pdf_path.name}: no page {page_no} (the file has {len(pdf)})")
+                continue
+            page = pdf[page_no - 1]
+            gray = page.render(scale=scale, grayscale=True).to_pil()
+            if gray.mode != "L":
+                gray = gray.convert("L")
+            lines: list[Line] | None = None
+            for i, out, terms in wanted:
+                row = None
+                if terms:
+                    lines = lines if lines is not None else _lines(page, page.get_textpage(), gray.size)
+                    row = find_row(lines, terms)
+                if row:
+                    image = _gray_with_red(gray)
+                    pad = int(3 * scale)
+                    box = (row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad)
+                    ImageDraw.Draw(image).rectangle(box, outline=1, width=max(2, int(2 * scale)))
+                    _save(image, out)
+                else:
+                    _save(gray, out)
+                outcome[i] = bool(row)
+        return [outcome[i] for i in range(len(requests))]
+    finally:
+        pdf.close()
+
+
 def render_page(pdf_path: Path, page_no: int, out: Path, terms: list[str] | None = None,
                 scale: float = SCALE) -> bool:
     """Write page `page_no` (1-based) of pdf_path as PNG to out; box the row of the first term
     found. Returns whether a row was boxed. Raises PageImageError for a missing file or page."""
-    from PIL import ImageDraw
-
-    if not pdf_path.exists():
-        raise PageImageError(f"{pdf_path}: the archived PDF is missing")
-    try:
-        pdf = pdfium.PdfDocument(str(pdf_path))
-    except pdfium.PdfiumError as e:
-        raise PageImageError(f"{pdf_path.name}: cannot open ({e})") from e
-    try:
-        if not 1 <= page_no <= len(pdf):
-            raise PageImageError(f"{pdf_path.name}: no page {page_no} (the file has {len(pdf)})")
-        page = pdf[page_no - 1]
-        image = page.render(scale=scale).to_pil().convert("RGB")
-        boxed = False
-        if terms:
-            row = find_row(_lines(page, page.get_textpage(), image.size), terms)
-            if row:
-                pad = int(3 * scale)
-                box = (row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad)
-                ImageDraw.Draw(image).rectangle(box, outline=BOX, width=max(2, int(2 * scale)))
-                boxed = True
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        image.save(tmp, format="PNG", compress_level=3)
-        tmp.replace(out)
-        return boxed
-    finally:
-        pdf.close()
+    (result,) = render_pages(pdf_path, [(page_no, out, terms)], scale)
+    if isinstance(result, PageImageError):
+        raise result
+    return result

@@ -13,13 +13,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from report.model import Page, PageImage, money, money_abs, pct, wan
-from report.pageimg import render_page
+from report.pageimg import PageImageError, render_pages
 from report.svg import render_svg
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-RENDER_VERSION = "1"  # bump when page images or the HTML change in a way the data hash cannot see
+RENDER_VERSION = "2"  # bump when page images or the HTML change in a way the data hash cannot see
 
 
 @cache
@@ -46,18 +46,25 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+CHART_CACHE = ".cache/charts"  # in the output folder: drawn SVGs by spec hash (report/svg.py)
+
+
 def render_html(page: Page, out_dir: Path) -> str:
-    """Draw the page's charts and write its HTML; returns the page's path."""
-    svgs = {c.id: Markup(render_svg(c)) for c in page.charts}
+    """Draw the page's charts (from the chart cache when drawn before) and write its HTML;
+    returns the page's path."""
+    svgs = {c.id: Markup(render_svg(c, out_dir / CHART_CACHE)) for c in page.charts}
     html = environment().get_template(page.template).render(
         page=page, root=page.root, title=page.title, svgs=svgs, **page.context)
     write_atomic(out_dir / page.path, html.encode("utf-8"))
     return page.path
 
 
-def render_image(img: PageImage, raw_dir: Path, out_dir: Path) -> tuple[str, bool]:
-    """Write one page image (row boxed when its terms are found); returns (path, boxed)."""
-    return img.path, render_page(raw_dir / f"{img.sha256}.pdf", img.page, out_dir / img.path, list(img.terms))
+def render_images(images: list[PageImage], raw_dir: Path, out_dir: Path) -> list[tuple[str, str | None]]:
+    """Write the page images of one archived PDF (opened once); per image (path, error or None)."""
+    pdf = raw_dir / f"{images[0].sha256}.pdf"
+    results = render_pages(pdf, [(img.page, out_dir / img.path, list(img.terms)) for img in images])
+    return [(img.path, str(r) if isinstance(r, PageImageError) else None)
+            for img, r in zip(images, results, strict=True)]
 
 
 def copy_static(out_dir: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -20,16 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from report.data import Filters, SiteData, read_site_data
-from report.model import Evidence, Page
+from report.model import Evidence, Page, PageImage
 from report.pageimg import PageImageError
 from report.pages_compare import category_pages, code_pages, compare_index, series_pages
 from report.pages_disclosure import disclosure_page
 from report.pages_index import index_page, quality_page
 from report.pages_unit import unit_page
-from report.render import copy_static, design_hash, render_html, render_image, write_atomic
+from report.render import CHART_CACHE, copy_static, design_hash, render_html, render_images, write_atomic
+from report.svg import prune_cache
 
 MANIFEST = "manifest.json"
-INLINE_LIMIT = 12  # fewer tasks than this are drawn in this process (a pool costs ~2 s to start)
+# CPU seconds, measured on the real corpus: a chart not in the cache, a page image, a worker's start
+CHART_COST, IMAGE_COST, WORKER_COST = 0.12, 0.03, 2.0
+IMAGES_PER_TASK = 24  # one task opens its PDF once; big documents are split so workers stay balanced
 
 
 @dataclass
@@ -98,23 +102,40 @@ def _read_manifest(out_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def _draw(pages: list[Page], images: list[Any], raw_dir: Path, out_dir: Path, workers: int,
+def _tasks(pages: list[Page], images: list[PageImage], raw_dir: Path, out_dir: Path) -> list[tuple[Any, ...]]:
+    """Page images grouped by PDF (each opened once per task), then pages, the slowest first."""
+    by_pdf: dict[str, list[PageImage]] = defaultdict(list)
+    for img in images:
+        by_pdf[img.sha256].append(img)
+    groups = [imgs[i:i + IMAGES_PER_TASK] for imgs in by_pdf.values() for i in range(0, len(imgs), IMAGES_PER_TASK)]
+    tasks: list[tuple[Any, ...]] = [(render_images, g, raw_dir, out_dir) for g in sorted(groups, key=len, reverse=True)]
+    return tasks + [(render_html, p, out_dir) for p in sorted(pages, key=lambda p: -len(p.charts))]
+
+
+def _draw(pages: list[Page], images: list[PageImage], raw_dir: Path, out_dir: Path, workers: int,
           result: BuildResult) -> None:
-    """Draw pages and images, in a spawn pool when there is enough to do (PDFium is not thread-safe)."""
-    tasks: list[tuple[Any, ...]] = [(render_image, img, raw_dir, out_dir) for img in images]
-    tasks += [(render_html, p, out_dir) for p in sorted(pages, key=lambda p: -len(p.charts))]
-    if workers <= 1 or len(tasks) < INLINE_LIMIT:
+    """Draw pages and images; in a spawn pool (PDFium is not thread-safe) only when the work
+    is worth more than starting the workers (each imports the renderers and starts vl-convert)."""
+    tasks = _tasks(pages, images, raw_dir, out_dir)
+    cache = out_dir / CHART_CACHE
+    cost = IMAGE_COST * len(images) + CHART_COST * sum(
+        1 for p in pages for c in p.charts if not (cache / f"{c.key()}.svg").exists())
+    if workers <= 1 or cost < WORKER_COST * 2:
         outcomes = [_run(t) for t in tasks]
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            outcomes = list(pool.map(_run, tasks, chunksize=4))
+            outcomes = list(pool.map(_run, tasks, chunksize=1))
     for task, (ok, value) in zip(tasks, outcomes, strict=True):
         if not ok:
             result.errors.append(value)
         elif task[0] is render_html:
             result.rendered.append(value)
         else:
-            result.images_rendered += 1
+            for path, error in value:
+                if error:
+                    result.errors.append(f"{path}: {error}")
+                else:
+                    result.images_rendered += 1
 
 
 def _run(task: tuple[Any, ...]) -> tuple[bool, Any]:
@@ -124,8 +145,24 @@ def _run(task: tuple[Any, ...]) -> tuple[bool, Any]:
     except PageImageError as e:
         return False, str(e)
     except Exception as e:  # one page failing must not lose the others; say which
-        what = getattr(args[0], "path", "?")
+        what = getattr(args[0], "path", None) or getattr(args[0][0], "path", "?")
         return False, f"{what}: {type(e).__name__}: {e}"
+
+
+def _warehouse_stamp(db_path: Path) -> list[int]:
+    """Size and mtime of the warehouse and its WAL: any write moves one of them."""
+    return [v for f in (db_path, db_path.with_name(db_path.name + ".wal")) if f.exists()
+            for v in (f.stat().st_size, f.stat().st_mtime_ns)]
+
+
+def _warm_converter() -> None:
+    """Start vl-convert (~1 s of V8 and fonts) with a trivial chart; errors surface when drawing."""
+    try:
+        import vl_convert as vlc
+
+        vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}})
+    except Exception:  # noqa: BLE001 - the real drawing reports any problem with a page named
+        pass
 
 
 def build_site(db_path: Path, raw_dir: Path, out_dir: Path, filters: Filters | None = None,
@@ -134,16 +171,23 @@ def build_site(db_path: Path, raw_dir: Path, out_dir: Path, filters: Filters | N
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(index=out_dir / "index.html")
+    old = _read_manifest(out_dir)
+    stamp = _warehouse_stamp(Path(db_path))
+    warm = None
+    if old and old.get("warehouse") != stamp:  # new data on a built site: a few pages, drawn here
+        warm = threading.Thread(target=_warm_converter, daemon=True)
+        warm.start()  # while DuckDB reads (it releases the GIL)
     data = read_site_data(db_path)
     pages = describe_site(data, raw_dir, filters or Filters())
     design = design_hash()
-    old = _read_manifest(out_dir)
     old_pages: dict[str, str] = old.get("pages", {}) if isinstance(old.get("pages"), dict) else {}
     hashes = {p.path: page_hash(p, design) for p in pages}
     changed = [p for p in pages if old_pages.get(p.path) != hashes[p.path] or not (out_dir / p.path).exists()]
     images = {img.path: img for p in pages for img in p.images}
     missing = [img for path, img in sorted(images.items()) if not (out_dir / path).exists()]
     copy_static(out_dir)
+    if warm:
+        warm.join()
     _draw(changed, missing, raw_dir, out_dir, workers, result)
     failed = {e.split(":", 1)[0] for e in result.errors}
     for stale in set(old_pages) - set(hashes) | set(old.get("images", [])) - set(images):
@@ -151,9 +195,10 @@ def build_site(db_path: Path, raw_dir: Path, out_dir: Path, filters: Filters | N
         if target.is_file():
             target.unlink()
             result.removed += 1
+    prune_cache(out_dir / CHART_CACHE, {c.key() for p in pages for c in p.charts})
     kept = {path: h for path, h in hashes.items() if path not in failed}
-    write_atomic(out_dir / MANIFEST, json.dumps({"pages": kept, "images": sorted(images)}, ensure_ascii=False,
-                                                indent=0).encode("utf-8"))
+    manifest = {"pages": kept, "images": sorted(images), "warehouse": stamp}
+    write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0).encode("utf-8"))
     result.pages, result.images = len(pages), len(images)
     result.seconds = time.perf_counter() - start
     return result
