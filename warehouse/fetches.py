@@ -10,8 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 import duckdb
 
-from warehouse.load import aware, touch_source
+from warehouse.insert import insert_rows
+from warehouse.load import aware
 from warehouse.tx import transaction
+from warehouse.urls import canonical_url
+from warehouse.write import SIGHTING_UPSERT
 
 OUTCOMES = ("new", "unchanged", "changed", "not_pdf", "http_error", "too_large", "timeout", "error")
 SUCCESS = ("new", "unchanged", "changed")  # a PDF was obtained (or confirmed unchanged)
@@ -44,21 +47,28 @@ def record_fetches(con: duckdb.DuckDBPyConnection, run_id: str, records: Iterabl
             raise ValueError(f"fetch record without url: {row}")
         if row["outcome"] not in OUTCOMES:
             raise ValueError(f"unknown fetch outcome {row['outcome']!r} for {row['url']}; expected one of {OUTCOMES}")
-    prior = prior_fetches(con)
+    prior = prior_fetches(con) if any(r["outcome"] == "unchanged" for r in rows) else {}
     now = datetime.now(UTC)
+    last: dict[str, dict[str, Any]] = {}  # one statement per table, not per URL (a no-change night)
+    sightings: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+    for seq, row in enumerate(rows):
+        row["fetched_at"] = _timestamp(row["fetched_at"]) or now
+        if row["outcome"] == "unchanged":
+            for key, value in prior.get(row["url"], {}).items():
+                row[key] = row[key] or value
+        last.pop(row["url"], None)  # a URL recorded twice: the later record replaces the row
+        last[row["url"]] = {"run_id": run_id, "seq": seq, **row}
+        if row["outcome"] in SUCCESS and row["sha256"]:
+            key = (canonical_url(row["url"]), str(row["sha256"]).lower()[:16])
+            t = row["fetched_at"]
+            first, latest = sightings.get(key, (t, t))
+            sightings[key] = (min(first, t), max(latest, t))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ("seq", *FIELDS) if c != "url")
     with transaction(con):
-        for seq, row in enumerate(rows):
-            row["fetched_at"] = _timestamp(row["fetched_at"]) or now
-            if row["outcome"] == "unchanged":
-                for key, value in prior.get(row["url"], {}).items():
-                    row[key] = row[key] or value
-            cols = ["run_id", "seq", *FIELDS]
-            values = [run_id, seq, *(row[f] for f in FIELDS)]
-            con.execute(
-                f"INSERT OR REPLACE INTO fetches ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", values
-            )
-            if row["outcome"] in SUCCESS and row["sha256"]:
-                touch_source(con, row["url"], str(row["sha256"]).lower()[:16], row["fetched_at"])
+        insert_rows(con, "fetches", list(last.values()), suffix=f"ON CONFLICT (run_id, url) DO UPDATE SET {updates}")
+        insert_rows(con, "document_sources", [
+            {"url": url, "doc_id": doc_id, "first_seen_at": first, "last_seen_at": latest, "seen_from": "fetch"}
+            for (url, doc_id), (first, latest) in sightings.items()], suffix=SIGHTING_UPSERT)
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -74,7 +75,9 @@ def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
     configure_prefect(cfg)
     try:
         with run_lock(cfg.data_path):  # before the API server starts: a refused run costs nothing
-            start_temporary_api()  # one that dies with this process (flows/orchestration/tempserver.py)
+            t0 = time.perf_counter()
+            started = start_temporary_api()  # one that dies with this process (flows/orchestration/tempserver.py)
+            server_seconds = time.perf_counter() - t0 if started else None
             from flows.orchestration.nightly import nightly
 
             report = nightly(config=str(config) if config else None, data_dir=str(cfg.data_path),
@@ -86,7 +89,7 @@ def run(config: ConfigOpt = None, data_dir: DataDirOpt = None,
     except Exception as e:
         typer.echo(f"the run failed: {type(e).__name__}: {e}", err=True)
         raise typer.Exit(2) from e
-    print_report(report, cfg.warehouse_path)
+    print_report(report, cfg.warehouse_path, server_seconds)
     raise typer.Exit(1 if report["counts"]["failed"] else 0)
 
 

@@ -31,6 +31,7 @@ from flows.orchestration.pipeline import (
 )
 from flows.orchestration.runlock import RunLocked, run_lock
 from flows.orchestration.runreport import RunReport, report_markdown
+from flows.orchestration.slices import slices
 
 __all__ = ["LOAD_PAUSE_ENV", "STAGES", "RunContext", "RunLocked", "harvest_flow", "load_flow", "nightly",
            "nightly_flow", "parse_flow"]
@@ -95,7 +96,7 @@ def _run(ctx: RunContext, cfg: Config, srcs: list[SourceConfig], stages: list[st
         parsed: list[Parsed] = []
         if work and "parse" in stages:
             t0 = time.perf_counter()
-            parsed = run_parse(cfg, work)
+            parsed = [p for part in slices(work) for p in run_parse(cfg, part)]
             report.stage_seconds["parse"] = time.perf_counter() - t0
         elif work:  # load only: what an earlier parse-only run cached
             parsed = [p for p in (cached(w.sha256, w.cache) for w in work) if p is not None]
@@ -103,7 +104,7 @@ def _run(ctx: RunContext, cfg: Config, srcs: list[SourceConfig], stages: list[st
         loaded: dict | None = None if "load" not in stages else {"rows": 0, "statuses": {}}
         if work and "load" in stages:
             t0 = time.perf_counter()
-            loaded = load_flow(ctx, work, parsed, report.run_id)
+            loaded = _load(ctx, work, parsed, report.run_id)
             report.stage_seconds["load"] = time.perf_counter() - t0
         report.add_parsed(work, parsed, loaded)
         with writer(cfg.warehouse_path) as con:
@@ -118,6 +119,18 @@ def _run(ctx: RunContext, cfg: Config, srcs: list[SourceConfig], stages: list[st
     _artifact(report)
     log.info("run %s: %s", report.run_id, report.summary())
     return report
+
+
+def _load(ctx: RunContext, work: list[WorkItem], parsed: list[Parsed], run_id: str) -> dict:
+    """The load flow once per slice of the work (flow parameters have a size limit)."""
+    by_sha = {p.sha256: p for p in parsed}
+    loaded: dict = {"rows": 0, "statuses": {}, "errors": {}}
+    for part in slices(work):
+        got = load_flow(ctx, part, [by_sha[w.sha256] for w in part if w.sha256 in by_sha], run_id)
+        loaded["rows"] += got["rows"]
+        loaded["statuses"].update(got["statuses"])
+        loaded["errors"].update(got.get("errors", {}))
+    return loaded
 
 
 def _finish_failed(cfg: Config, report: RunReport, exc: BaseException) -> None:
