@@ -65,7 +65,9 @@ class Evidence:
         if not sha or not page_no or int(page_no) > self.pages_by_doc.get(doc_id or "", int(page_no)):
             return None  # a page number past the file's end (an excerpt keeping the report's numbering)
         img = PageImage(sha, doc_id or "", int(page_no), tuple(t for t in terms if t))
-        seen = self._seen.setdefault(id(page), set(page.images))
+        seen = self._seen.get(id(page))
+        if seen is None:
+            seen = self._seen[id(page)] = set(page.images)
         if img not in seen:
             seen.add(img)
             page.images.append(img)
