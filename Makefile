@@ -39,12 +39,16 @@ sysdeps:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSDEPS_PKGS) >/dev/null; \
 	  fi
 
+# Three workers on two cores: the slow tests mostly wait on servers and subprocesses. One module
+# runs on one worker (its module fixtures are built once); see tests/conftest.py for the order.
+PYTEST_WORKERS ?= 3
+
 test: $(VENV)/.installed-test sysdeps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 # The inner loop: everything but the slow Prefect-flow, kill and browser tests.
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

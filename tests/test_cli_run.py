@@ -1,6 +1,6 @@
 """`budget-etl run` as a real subprocess: exit codes, the run lock, and kill -9 at any point.
 
-The subprocesses talk to one Prefect test server started by this module (PREFECT_API_URL),
+The subprocesses talk to the session's Prefect test server (tests/conftest.py, PREFECT_API_URL),
 so none of them starts a temporary server of its own (~5-10 s each, and an orphan when the
 process is killed with -9: Prefect starts it as a plain child process).
 """
@@ -12,32 +12,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.orchestration.nightly import LOAD_PAUSE_ENV
-from tests.test_flows_support import BROKEN, clean_env, copy_subset, query, snapshot, write_config
+from tests.test_flows_support import BROKEN, clean_env, query, snapshot, write_config
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent / "budget-etl"
-
-
-@pytest.fixture(scope="module")
-def api_url() -> Iterator[str]:
-    with prefect_test_harness(server_startup_timeout=180):
-        from prefect.settings import PREFECT_API_URL
-
-        yield str(PREFECT_API_URL.value())
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_subset(tmp_path_factory.mktemp("corpus"))
 
 
 class Run:
@@ -98,12 +83,8 @@ def test_exit_codes_for_failed_documents_and_a_failed_run(api_url: str, tmp_path
     assert "the run failed" in out
 
 
-def test_killed_runs_and_a_concurrent_run(api_url: str, corpus: Path, tmp_path: Path) -> None:
+def test_killed_runs_and_a_concurrent_run(api_url: str, corpus: Path, reference: Path, tmp_path: Path) -> None:
     sources = [{"url": str(corpus), "name": "corpus"}]
-    ref_cfg = write_config(tmp_path / "ref.yaml", tmp_path / "ref", sources)
-    code, out = run(ref_cfg, api_url, tmp_path, "reference")
-    assert code == 0, out
-
     cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", sources)
     db = tmp_path / "data" / "warehouse.duckdb"
 
@@ -126,7 +107,7 @@ def test_killed_runs_and_a_concurrent_run(api_url: str, corpus: Path, tmp_path: 
 
     code, out = run(cfg, api_url, tmp_path, "after")
     assert code == 0, out
-    mine, ref = snapshot(db), snapshot(tmp_path / "ref" / "warehouse.duckdb")
+    mine, ref = snapshot(db), snapshot(reference)
     assert mine["counts"] == ref["counts"]
     assert mine["amounts"] == ref["amounts"]
     assert [d[:8] for d in mine["documents"]] == [d[:8] for d in ref["documents"]]

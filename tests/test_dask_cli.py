@@ -14,20 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.orchestration.nightly import nightly
-from tests.test_flows_support import SUBSET, copy_subset, snapshot, write_config
+from tests.test_flows_support import SUBSET, snapshot, write_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("api_url")]
 DASK = str(Path(sys.executable).with_name("dask"))
 START_TIMEOUT = 120.0  # seconds for the scheduler and workers to come up on a busy machine
-
-
-@pytest.fixture(scope="module", autouse=True)
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 def _free_port() -> int:
@@ -74,15 +67,9 @@ def cli_cluster(tmp: Path, workers: int = 2) -> Iterator[str]:
             out.close()
 
 
-def test_cli_scheduler_and_workers_build_the_default_runners_warehouse(tmp_path: Path) -> None:
-    for d in ("corpus", "ref", "dask"):
-        (tmp_path / d).mkdir()
-    corpus = copy_subset(tmp_path / "corpus")
-    ref_cfg = write_config(tmp_path / "ref" / "config.yaml", tmp_path / "ref" / "data",
-                           [{"url": str(corpus), "name": "corpus"}], workers=2)
-    ref_report = nightly(config=str(ref_cfg))
-    assert ref_report["counts"]["failed"] == 0 and ref_report["counts"]["loaded"] == len(SUBSET)
-
+def test_cli_scheduler_and_workers_build_the_default_runners_warehouse(corpus: Path, reference: Path,
+                                                                         tmp_path: Path) -> None:
+    (tmp_path / "dask").mkdir()
     t0 = time.perf_counter()
     with cli_cluster(tmp_path) as addr:
         cfg = write_config(tmp_path / "dask" / "config.yaml", tmp_path / "dask" / "data",
@@ -91,6 +78,6 @@ def test_cli_scheduler_and_workers_build_the_default_runners_warehouse(tmp_path:
     print(f"dask CLI cluster run: {time.perf_counter() - t0:.1f}s")
     assert report["counts"]["failed"] == 0 and report["counts"]["parsed"] == len(SUBSET)
     mine = snapshot(tmp_path / "dask" / "data" / "warehouse.duckdb")
-    ref = snapshot(tmp_path / "ref" / "data" / "warehouse.duckdb")
+    ref = snapshot(reference)
     assert mine["counts"] == ref["counts"] and mine["amounts"] == ref["amounts"]
     assert [d[:8] for d in mine["documents"]] == [d[:8] for d in ref["documents"]]  # all but parsed_at

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from tests.fixtures.portal.portal_server import ZJJ, PortalServer, sha
 from tests.test_flows_support import BROKEN, clean_env, query, write_config
@@ -18,14 +16,6 @@ from tests.test_flows_support import BROKEN, clean_env, query, write_config
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent / "budget-etl"
-
-
-@pytest.fixture(scope="module")
-def api_url() -> Iterator[str]:
-    with prefect_test_harness(server_startup_timeout=180):
-        from prefect.settings import PREFECT_API_URL
-
-        yield str(PREFECT_API_URL.value())
 
 
 def run(cfg: Path, api_url: str) -> tuple[int, str]:

@@ -1,28 +1,20 @@
 """The Prefect flows end to end: real PDFs, a real HTTP portal on 127.0.0.1, real DuckDB files
-and real flow runs against one Prefect test server shared by the module (~10 s to start)."""
+and real flow runs against the Prefect test server of the session (tests/conftest.py), which
+also holds `corpus` and the `reference` warehouse."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.config import load_config
 from flows.orchestration.nightly import nightly, nightly_flow
 from flows.orchestration.pipeline import plan
 from tests.fixtures.portal.portal_server import PortalServer
-from tests.test_flows_support import SUBSET, copy_subset, query, serve_portal, snapshot, write_config
+from tests.test_flows_support import SUBSET, query, serve_portal, snapshot, write_config
 
-pytestmark = pytest.mark.slow
-
-
-
-@pytest.fixture(scope="module", autouse=True)
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("api_url")]
 
 
 @pytest.fixture(autouse=True)
@@ -30,20 +22,6 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(var, raising=False)
 
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_subset(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture(scope="module")
-def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The corpus loaded by one uninterrupted run with the default (process pool) runner."""
-    tmp = tmp_path_factory.mktemp("reference")
-    cfg = write_config(tmp / "config.yaml", tmp / "data", [{"url": str(corpus), "name": "corpus"}], workers=2)
-    report = nightly(config=str(cfg))
-    assert report["counts"]["failed"] == 0 and report["counts"]["loaded"] == len(SUBSET)
-    return tmp / "data" / "warehouse.duckdb"
 
 
 def test_portal_run_records_the_broken_pdf_and_a_rerun_changes_nothing(tmp_path: Path) -> None:
