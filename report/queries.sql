@@ -20,7 +20,8 @@ ORDER BY s.unit_id, s.year, s.kind;
 
 -- name: functions
 -- Function spending at 类 and 款 level with the page each figure was printed on.
-SELECT f.unit_id, f.year, f.kind, f.level, f.code, f.name, f.total, f.basic, f.project, f.doc_id,
+SELECT f.unit_id, f.year, f.kind, f.level, f.code, f.name, f.total_yuan AS total, f.basic_yuan AS basic,
+       f.project_yuan AS project, f.doc_id,
        (SELECT min(l.page) FROM line_amounts l
         WHERE l.doc_id = s.doc_id AND l.table_idx = s.table_idx AND l.code = f.code) AS page
 FROM spend_by_function f
@@ -29,7 +30,8 @@ WHERE f.level IN (1, 2)
 ORDER BY f.unit_id, f.year, f.kind, f.code;
 
 -- name: series
-SELECT s.unit_id, s.kind, s.year, s.code, s.name, s.level, s.amount, s.prev_year, s.prev_amount,
+SELECT s.unit_id, s.kind, s.year, s.code, s.name, s.level, s.amount_yuan AS amount, s.prev_year,
+       s.prev_amount_yuan AS prev_amount,
        s.change_yuan, s.change_pct
 FROM unit_series s
 WHERE s.level = 1

@@ -38,7 +38,7 @@ def test_links_are_learned_per_unit_and_not_invented(con):
 
 
 def test_unit_series_per_code_over_three_years(con):
-    rows = con.execute("SELECT year, amount, series_code FROM unit_series_linked "
+    rows = con.execute("SELECT year, amount_yuan, series_code FROM unit_series_linked "
                        "WHERE unit = '江苏省高级人民法院' AND code = '204' ORDER BY year").fetchall()
     assert [r[0] for r in rows] == [2017, 2018, 2019]
     assert all(r[1] > 0 and r[2] == "204" for r in rows)

@@ -62,7 +62,7 @@ def test_spend_by_function_every_code(con):
     for t in TRUTHS.values():
         mu = t["money_unit"]
         got = {r[0]: r[1:] for r in con.execute(
-            "SELECT code, total, basic, project FROM spend_by_function WHERE unit = ? AND year = ?",
+            "SELECT code, total_yuan, basic_yuan, project_yuan FROM spend_by_function WHERE unit = ? AND year = ?",
             [t["unit"], t["year"]]).fetchall()}
         want = {r["code"]: (yuan(r["total"], mu), yuan(r["basic"], mu), yuan(r["project"], mu))
                 for r in t["tables"]["t3_expenditure_by_function"]}

@@ -55,7 +55,7 @@ def test_function_charts_equal_spend_by_function(pages, con):
             year, kind = chart.id.removeprefix("functions-").split("-", 1)
             want = Counter()
             for code, total, basic, project in con.execute(
-                    "SELECT code, total, basic, project FROM spend_by_function WHERE unit_id = ? AND year = ? "
+                    "SELECT code, total_yuan, basic_yuan, project_yuan FROM spend_by_function WHERE unit_id = ? AND year = ? "
                     "AND kind = ? AND level = 1", [page.context["unit_id"], int(year), kind]).fetchall():
                 parts = [("基本支出", basic), ("项目支出", project)] if basic is not None or project is not None \
                     else [("合计", total)]
@@ -104,7 +104,7 @@ def test_code_rankings_equal_unit_comparison(pages, con):
     for page in code_pages:
         (chart,) = page.charts
         _, kind, year, code = page.path.removesuffix(".html").split("-")
-        want = con.execute("SELECT unit, amount, share FROM unit_comparison WHERE kind = ? AND year = ? AND code = ?",
+        want = con.execute("SELECT unit, amount_yuan, share FROM unit_comparison WHERE kind = ? AND year = ? AND code = ?",
                            [kind, int(year), code]).fetchall()
         assert sorted((d["unit"], d["amount"], d["share"]) for d in chart.data) == sorted(
             (u, f(a), s) for u, a, s in want)
@@ -124,7 +124,7 @@ def test_series_chart_equals_unit_series(pages, con):
     series = [p for p in pages if p.template == "series.html"]
     assert [p.context["unit"] for p in series] == ["中共江苏省委办公厅"]
     (chart,) = series[0].charts
-    want = con.execute("SELECT year, code, amount FROM unit_series WHERE unit_id = ? AND level = 1 AND kind = 'budget'",
+    want = con.execute("SELECT year, code, amount_yuan FROM unit_series WHERE unit_id = ? AND level = 1 AND kind = 'budget'",
                        [series[0].context["unit_id"]]).fetchall()
     assert {d["year"] for d in chart.data} == {"2018", "2019"}
     assert sorted((d["year"], d["code"], d["amount"]) for d in chart.data) == sorted(

@@ -79,7 +79,7 @@ def test_spend_by_function_equals_truth_per_code(wh):
     con, _ = wh
     for truth in TRUTHS.values():
         rows = con.execute(
-            "SELECT code, total, basic, project FROM spend_by_function WHERE unit = ? AND year = ? AND kind = 'budget'",
+            "SELECT code, total_yuan, basic_yuan, project_yuan FROM spend_by_function WHERE unit = ? AND year = ? AND kind = 'budget'",
             [truth["unit"], truth["year"]],
         ).fetchall()
         assert {r[0]: r[1:] for r in rows} == function_truth(truth), truth["unit"]

@@ -70,7 +70,7 @@ def test_gpb_table_when_no_expenditure_table(con):
                                           kind="gpb_expenditure_by_function")])
     load_document(con, doc, source_url="u")
     assert summary(con, unit)[0][:3] == (Decimal("77.00"), Decimal("70.00"), Decimal("7.00"))
-    assert con.execute("SELECT table_kind, total FROM spend_by_function").fetchall() == [
+    assert con.execute("SELECT table_kind, total_yuan FROM spend_by_function").fetchall() == [
         ("gpb_expenditure_by_function", Decimal("77.00"))]
 
 
@@ -92,7 +92,7 @@ def test_subordinate_unit_rows(con):
     load_document(con, make_doc(dept, "g", tables=[ebf(rows)]), source_url="u")
     lines = con.execute("SELECT unit, doc_unit FROM budget_lines WHERE code = '205' ORDER BY unit").fetchall()
     assert lines == [("水磨沟区第一小学", dept), ("水磨沟区第二中学", dept)]
-    assert con.execute("SELECT unit, code, total FROM spend_by_function ORDER BY code").fetchall() == [
+    assert con.execute("SELECT unit, code, total_yuan FROM spend_by_function ORDER BY code").fetchall() == [
         (dept, "205", Decimal("42.50")), (dept, "20502", Decimal("42.50"))]
     assert summary(con, dept)[0][0] == Decimal("42.50")
     parents = con.execute("SELECT unit, short_name, parent_unit FROM units WHERE parent_unit IS NOT NULL "
@@ -121,7 +121,7 @@ def test_unit_series_changes_between_years(tmp_path):
     t3[0]["total"] = round(t3[0]["total"] + 12.34, 2)
     con = connect(path)
     load_document(con, truth_document(truth), source_url=source_url("wjw-2025"))
-    rows = con.execute("SELECT code, year, amount, prev_year, prev_amount, change_yuan, change_pct FROM unit_series "
+    rows = con.execute("SELECT code, year, amount_yuan, prev_year, prev_amount_yuan, change_yuan, change_pct FROM unit_series "
                        "WHERE unit = '乌鲁木齐市水磨沟区卫生健康委员会' AND kind = 'budget' AND code IN (?, ?) "
                        "ORDER BY code, year", [t3[0]["code"], dropped["code"]]).fetchall()
     old0 = yuan(TRUTHS["xj-smg-wjw-2024"]["tables"]["t3_expenditure_by_function"][0]["total"], "万元")
@@ -141,7 +141,7 @@ def test_unit_comparison_share_and_rank(tmp_path):
     path = tmp_path / "w.duckdb"
     build_warehouse(path)
     con = connect(path, read_only=True)
-    rows = con.execute("SELECT unit, amount, share, rank, n_units FROM unit_comparison "
+    rows = con.execute("SELECT unit, amount_yuan, share, rank, n_units FROM unit_comparison "
                        "WHERE year = 2025 AND code = '208' AND kind = 'budget' ORDER BY rank").fetchall()
     expected = []
     for key in ("xj-smg-kjj-2025", "xj-smg-jyj-2025", "xj-smg-zjj-2025"):

@@ -61,7 +61,7 @@ def test_changed_version_replaces_figures_in_latest_views(versions):
     assert old != new
     assert summary_total(con) == [(Decimal("1154600.00"), Decimal("1046500.00"))]
     assert con.execute("SELECT count(*) FROM unit_year_summary").fetchone()[0] == 4
-    got = con.execute("SELECT total FROM spend_by_function WHERE code = '2060101' AND unit_id LIKE '%科学技术局'").fetchall()
+    got = con.execute("SELECT total_yuan FROM spend_by_function WHERE code = '2060101' AND unit_id LIKE '%科学技术局'").fetchall()
     assert got == [(Decimal("534000.00"),)]
 
 

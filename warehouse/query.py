@@ -73,8 +73,8 @@ def compare(db_path: str | Path, year: int, code: str, region: str | list[str] |
         params.append(category)
     sql = f"""
         WITH sel AS (
-            SELECT c.year, c.kind, c.code, c.name, c.unit, c.region, u.category, c.amount, c.share,
-                   CAST(div2(c.amount, s.staff_actual) AS DECIMAL(18, 2)) AS per_head, s.staff_actual,
+            SELECT c.year, c.kind, c.code, c.name, c.unit, c.region, u.category, c.amount_yuan AS amount, c.share,
+                   CAST(div2(c.amount_yuan, s.staff_actual) AS DECIMAL(18, 2)) AS per_head, s.staff_actual,
                    c.unit_total_expenditure, c.unit_id
             FROM unit_comparison c JOIN units u USING (unit_id)
             LEFT JOIN unit_year_kind_summary s ON s.unit_id = c.unit_id AND s.year = c.year AND s.kind = c.kind

@@ -263,13 +263,13 @@ QUALIFY row_number() OVER (PARTITION BY d.unit_id, d.year, d.kind
                            ORDER BY t.kind <> 'expenditure_by_function', d.priority, t.table_idx) = 1;
 
 -- Function-classification spending per unit, year and code; subordinate-unit rows are summed
--- so a department appears once.
+-- so a department appears once. Amounts in 元 are named *_yuan here and in every view below.
 CREATE OR REPLACE VIEW spend_by_function AS
 SELECT u.unit, u.region_path AS region, s.year, s.kind, l.level, l.code,
        arg_min(l.name, l.row_idx) AS name,
-       CAST(sum(l.amount_yuan) FILTER (WHERE l.measure = 'total') AS DECIMAL(18, 2)) AS total,
-       CAST(sum(l.amount_yuan) FILTER (WHERE l.measure = 'basic') AS DECIMAL(18, 2)) AS basic,
-       CAST(sum(l.amount_yuan) FILTER (WHERE l.measure = 'project') AS DECIMAL(18, 2)) AS project,
+       CAST(sum(l.amount_yuan) FILTER (WHERE l.measure = 'total') AS DECIMAL(18, 2)) AS total_yuan,
+       CAST(sum(l.amount_yuan) FILTER (WHERE l.measure = 'basic') AS DECIMAL(18, 2)) AS basic_yuan,
+       CAST(sum(l.amount_yuan) FILTER (WHERE l.measure = 'project') AS DECIMAL(18, 2)) AS project_yuan,
        s.unit_id, s.doc_id, s.table_kind
 FROM function_source_tables s
 JOIN line_amounts l USING (doc_id, table_idx)
@@ -279,16 +279,16 @@ GROUP BY u.unit, u.region_path, s.year, s.kind, l.level, l.code, s.unit_id, s.do
 
 -- One code across units in a year: amount, share of each unit's total expenditure, rank.
 CREATE OR REPLACE VIEW unit_comparison AS
-SELECT f.year, f.kind, f.code, f.name, f.level, f.unit, f.region, f.total AS amount,
-       round(CAST(f.total AS DOUBLE) / nullif(CAST(s.total_expenditure AS DOUBLE), 0), 6) AS share,
-       rank() OVER (PARTITION BY f.kind, f.year, f.code ORDER BY f.total DESC NULLS LAST) AS rank,
+SELECT f.year, f.kind, f.code, f.name, f.level, f.unit, f.region, f.total_yuan AS amount_yuan,
+       round(CAST(f.total_yuan AS DOUBLE) / nullif(CAST(s.total_expenditure AS DOUBLE), 0), 6) AS share,
+       rank() OVER (PARTITION BY f.kind, f.year, f.code ORDER BY f.total_yuan DESC NULLS LAST) AS rank,
        count(*) OVER (PARTITION BY f.kind, f.year, f.code) AS n_units,
        s.total_expenditure AS unit_total_expenditure, f.unit_id
 FROM spend_by_function f
 LEFT JOIN unit_year_kind_summary s USING (unit_id, year, kind);
 
 -- A unit's spending per code over the years it has, against the previous year it has (a code
--- absent in that year counts as 0 there; a code absent this year shows amount 0).
+-- absent in that year counts as 0 there; a code absent this year shows amount_yuan 0).
 CREATE OR REPLACE VIEW unit_series AS
 WITH years AS (
     SELECT unit_id, kind, year, lag(year) OVER (PARTITION BY unit_id, kind ORDER BY year) AS prev_year
@@ -301,12 +301,12 @@ WITH years AS (
 )
 SELECT u.unit, c.code, c.year, c.kind,
        coalesce(cur.name, prv.name) AS name, coalesce(cur.level, prv.level) AS level,
-       coalesce(cur.total, 0) AS amount,
+       coalesce(cur.total_yuan, 0) AS amount_yuan,
        c.prev_year,
-       CASE WHEN c.prev_year IS NOT NULL THEN coalesce(prv.total, 0) END AS prev_amount,
-       CAST(CASE WHEN c.prev_year IS NOT NULL THEN coalesce(cur.total, 0) - coalesce(prv.total, 0) END
+       CASE WHEN c.prev_year IS NOT NULL THEN coalesce(prv.total_yuan, 0) END AS prev_amount_yuan,
+       CAST(CASE WHEN c.prev_year IS NOT NULL THEN coalesce(cur.total_yuan, 0) - coalesce(prv.total_yuan, 0) END
             AS DECIMAL(18, 2)) AS change_yuan,
-       div2((coalesce(cur.total, 0) - prv.total) * 100, prv.total) AS change_pct,
+       div2((coalesce(cur.total_yuan, 0) - prv.total_yuan) * 100, prv.total_yuan) AS change_pct,
        u.region_path AS region, c.unit_id
 FROM cells c
 JOIN dim_units u USING (unit_id)

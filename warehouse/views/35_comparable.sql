@@ -205,7 +205,7 @@ LEFT JOIN code_crosswalk x ON x.scheme = 'function' AND x.code = s.code;
 -- One code across the units of one category (信访, 财政 …) in a year: amount, share of each
 -- unit's total expenditure, rank within the category (by share), and the report's coverage.
 CREATE OR REPLACE VIEW category_comparison AS
-SELECT c.year, c.kind, c.code, c.name, c.level, u.category, c.unit, c.region, c.amount, c.share,
+SELECT c.year, c.kind, c.code, c.name, c.level, u.category, c.unit, c.region, c.amount_yuan, c.share,
        rank() OVER (PARTITION BY c.kind, c.year, c.code, u.category ORDER BY c.share DESC NULLS LAST) AS rank_in_category,
        count(*) OVER (PARTITION BY c.kind, c.year, c.code, u.category) AS n_in_category,
        c.unit_total_expenditure, s.consolidation, s.total_expenditure_source, c.unit_id
