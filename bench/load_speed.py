@@ -14,7 +14,7 @@ quoted: 424 ms a report (docs/SCALE.md, 500 reports) and 370 ms a report measure
 bench's previous version on samples/corpus, 100 reports, on 2026-12-01.
 
 usage: python bench/load_speed.py [--sizes 100,1000,10000] [--batch 100] [--baseline 100]
-                                  [--work DIR] [PDF_DIR]
+                                  [--no-keys] [--work DIR] [PDF_DIR]
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def items(base: list, start: int, stop: int) -> list[dict]:
             for d in (variant(base[i % len(base)], i) for i in range(start, stop))]
 
 
-def run_size(base: list, n: int, batch: int, db: Path) -> dict:
+def run_size(base: list, n: int, batch: int, db: Path, keys: bool = True) -> dict:
     """Load n scaled reports into a fresh file; ms a report per slice and in all, bytes a report."""
     from warehouse import writer
     from warehouse.batch import load_documents
@@ -77,6 +77,11 @@ def run_size(base: list, n: int, batch: int, db: Path) -> dict:
     db.unlink(missing_ok=True)
     slices, rows, failed, t_all = [], 0, 0, 0.0
     with writer(db) as con:
+        if not keys:  # what the natural keys (migration 009) cost in time and bytes
+            for (name,) in con.execute("SELECT index_name FROM duckdb_indexes() WHERE is_unique AND "
+                                       "index_name LIKE '%\\_key' ESCAPE '\\'").fetchall():
+                con.execute(f"DROP INDEX {name}")
+        con.execute("CHECKPOINT")
         size0 = db.stat().st_size
         step = max(n // SLICES, 1)
         for start in range(0, n, step):
@@ -115,6 +120,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--baseline", type=int, default=100, help="reports loaded one transaction each (0: skip)")
     ap.add_argument("--work", default=None, help="directory for the JSON cache and the warehouses")
+    ap.add_argument("--no-keys", action="store_true", help="drop the fact tables' unique keys first")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     work = Path(a.work or tempfile.mkdtemp(prefix="load-speed-"))
@@ -128,7 +134,7 @@ def main() -> None:
         print(f"load_document, one transaction a report, {a.baseline} reports: {one:.1f} ms a report")
     results = []
     for n in (int(s) for s in a.sizes.split(",")):
-        r = run_size(base, n, a.batch, work / f"warehouse_{n}.duckdb")
+        r = run_size(base, n, a.batch, work / f"warehouse_{n}.duckdb", keys=not a.no_keys)
         results.append(r)
         print(f"{n:6d} reports: {r['ms']:6.1f} ms a report (fifths: {', '.join(f'{s:.1f}' for s in r['slices'])}); "
               f"{r['rows']} budget lines, {r['failed']} failed; warehouse {r['size'] / 1e6:.1f} MB, "
