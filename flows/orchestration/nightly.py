@@ -83,7 +83,7 @@ def _run(ctx: RunContext, cfg: Config, srcs: list[SourceConfig], stages: list[st
     try:
         if "harvest" in stages:
             t0 = time.perf_counter()
-            report.add_records(harvest_flow(ctx, report.run_id))
+            report.add_records(harvest_flow(ctx, report.run_id).value)
             report.stage_seconds["harvest"] = time.perf_counter() - t0
 
         work: list[WorkItem] = []
