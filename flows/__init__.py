@@ -1,0 +1,1 @@
+"""The Prefect side of the pipeline: harvest library, orchestration and the command line."""

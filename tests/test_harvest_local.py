@@ -17,7 +17,8 @@ from flows.harvest.archive import Archive, open_inside, walk_local
 from flows.harvest.config import HarvestConfig, SourceConfig
 from flows.harvest.urls import to_url
 from parsers.pdf import sha256_file
-from tests.fixtures.portal.portal_server import HTML_AS_PDF, KJJ, WJW, ZJJ, PortalServer, mini_pdf, sha
+from tests.fixtures.portal.portal_server import HTML_AS_PDF, KJJ, WJW, ZJJ, PortalServer, sha
+from tests.fixtures.portal.portal_site import mini_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "portal" / "czyjs"

@@ -10,20 +10,8 @@ import pytest
 from flows.harvest import FetchRecord, HarvestEvent, PriorFetch, harvest
 from flows.harvest.config import HarvestConfig, SourceConfig
 from parsers.pdf import sha256_file
-from tests.fixtures.portal.portal_server import (
-    FLAKY,
-    JSP,
-    KJJ,
-    MOVED,
-    TITLE_ONLY,
-    WJW,
-    ZJJ,
-    PortalServer,
-    build_portal,
-    key,
-    mini_pdf,
-    sha,
-)
+from tests.fixtures.portal.portal_server import KJJ, WJW, ZJJ, PortalServer, key, sha
+from tests.fixtures.portal.portal_site import FLAKY, JSP, MOVED, TITLE_ONLY, build_portal, mini_pdf
 
 GOOD = {
     "kjj": KJJ,
