@@ -75,6 +75,10 @@ class Table(BaseModel):
     empty: bool = False
     note: str | None = None  # e.g. 本表为空表 remark
     flavor: str | None = None  # camelot flavor the cells came from
+    # camelot's own scores of the grids the table was read from (0-100; worst page): a low
+    # accuracy or a high whitespace share says the cells were guessed, whatever the verification
+    camelot_accuracy: float | None = None
+    camelot_whitespace: float | None = None
     decimals: int | None = None  # digits printed after the point (sets check tolerances)
     # checked against the pages' own text (parsers/verify.py); None for an empty table
     verification: Literal["verified", "mismatch", "unverifiable"] | None = None

@@ -52,7 +52,13 @@ def _grid_from_camelot(t, flavor: str) -> Grid:
             out.append(Cell(text, c.x1, c.y1, c.x2, c.y2, c.left, c.right, c.top, c.bottom))
         cells.append(out)
     x0, y0, x1, y1 = t._bbox
-    return Grid(page=int(t.page), flavor=flavor, bbox=(x0, y0, x1, y1), cells=cells)
+    return Grid(page=int(t.page), flavor=flavor, bbox=(x0, y0, x1, y1), cells=cells,
+                accuracy=_score(t, "accuracy"), whitespace=_score(t, "whitespace"))
+
+
+def _score(t, name: str) -> float | None:
+    value = getattr(t, name, None)
+    return round(float(value), 2) if value is not None else None
 
 
 def _lines_from_layout(horizontal_text) -> list[TextLine]:

@@ -5,6 +5,7 @@ from it. Plain data shared by the layout step (parsers/extract.py) and every rea
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -41,6 +42,9 @@ class Grid:
     bbox: tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), PDF space
     cells: list[list[Cell]]
     lines: list[TextLine] = field(default_factory=list, repr=False)  # the page's text, for re-gridding
+    # camelot's own scores (0-100): how well text fits the cells, and the share of empty cells
+    accuracy: float | None = None
+    whitespace: float | None = None
 
     def indent(self, r: int, c: int) -> float | None:
         """How far the text of a cell starts from the cell's left edge (hierarchy by indentation)."""
@@ -75,7 +79,7 @@ class Grid:
             rows.append([Cell(" ".join(t for _, t in sorted(words.get(k, []))), a, y0, b, y1,
                               x_text=min((x for x, _ in words.get(k, [])), default=None))
                          for k, (a, b) in enumerate(columns)])
-        return Grid(self.page, self.flavor, self.bbox, rows, self.lines)
+        return dataclasses.replace(self, cells=rows)
 
     @property
     def n_rows(self) -> int:

@@ -33,6 +33,10 @@ def build_table(loc: Located, ctx: Context) -> Table:
         t.empty = True
         return t
     t.flavor = loc.parts[0].flavor
+    scores = [(p.accuracy, p.whitespace) for p in loc.parts if p.accuracy is not None]
+    if scores:
+        t.camelot_accuracy = min(a for a, _ in scores)
+        t.camelot_whitespace = max(w for _, w in scores if w is not None)
     t.decimals = _printed_decimals(loc)
     if loc.kind in SUMMARY_KINDS:
         build_summary(t, loc, ctx)

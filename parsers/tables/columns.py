@@ -122,6 +122,6 @@ def side_by_side(part: Grid, prev: list[int] | None,
             if re.fullmatch(r".{0,8}(合计|总计)", label) and b < part.n_cols and not any(
                     clean(x.text) for x in row[b:c] if parse_amount(x.text) is None):
                 row[b] = dataclasses.replace(row[b], text=label)
-    return [Grid(page=part.page, flavor=part.flavor, bbox=part.bbox, cells=[row[a:b] for row in cells])
+    return [dataclasses.replace(part, cells=[row[a:b] for row in cells], lines=[])
             for a, b in zip(starts, ends, strict=False)], starts, groups
 
