@@ -293,9 +293,10 @@ def canonical_unit(printed: str | None) -> tuple[str | None, str | None]:
 
 
 def consolidation(printed: str | None, title: str | None, scope: str | None,
-                  subordinates: list[str] | None) -> tuple[str | None, int | None]:
+                  subordinates: list[str] | None, stated: int | None = None) -> tuple[str | None, int | None]:
     """(department_total | department_own | unit | None, units consolidated) from what the report
     prints: a marker after its name, then its title's words, then its scope; the count is the
+    number of units the report says it consolidates (`stated`, facts.budget_units), else the
     department plus the subordinate units it lists (1 for its own office or a single unit)."""
     cfg = _cfg()
     _, marker = canonical_unit(printed)
@@ -309,6 +310,8 @@ def consolidation(printed: str | None, title: str | None, scope: str | None,
         kind = {"department": "department_total", "unit": "unit"}.get(scope or "")
     if kind in ("department_own", "unit"):
         return kind, 1
+    if kind == "department_total" and stated:
+        return kind, stated
     if kind == "department_total" and subordinates is not None:
         return kind, 1 + len(subordinates)
     return kind, None

@@ -43,6 +43,8 @@ def test_canonical_unit_names(printed, canonical, marker):
 def test_consolidation_from_marker_title_and_scope():
     assert consolidation("深圳市财政局（本级）", "2026年深圳市财政局（本级）部门预算", "department", []) == ("department_own", 1)
     assert consolidation("西安市司法局（汇总）", None, "department", ["a", "b", "c"]) == ("department_total", 4)
+    # the count the report states wins over the length of a list the parser may have cut short
+    assert consolidation("西安市卫生健康委员会", None, "department", ["a", "b"], 28) == ("department_total", 28)
     assert consolidation("上海市普陀区司法局", "上海市普陀区2026年区级单位预算", "unit", None) == ("unit", 1)
     assert consolidation("某局", "某局2026年部门预算", "department", None) == ("department_total", None)
     assert consolidation("某局", None, None, None) == (None, None)

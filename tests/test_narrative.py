@@ -321,3 +321,17 @@ def test_three_public_with_single_quotes_and_prior_year() -> None:
     text = "2025年‘三公’经费预算为12.50万元。2024年‘三公’经费预算为15.00万元。"
     tp = extract_facts([text], meta={"unit": None, "year": 2025, "kind": "budget"})["three_public"]
     assert tp == {"total": 125000.0, "prior_total": 150000.0}
+
+
+@pytest.mark.parametrize(("name", "count", "words"), [
+    ("xian_caizhengju_2026_yusuan", 7, "二级预算单位共有7个"),  # the department's own included
+    ("central_guojia-xinfangju_2026_yusuan", 1, "下设1个预算单位"),
+    ("jiangsu_renda-bgt_2017_yusuan", 5, "4个所属事业单位"),  # four subordinates + the department
+])
+def test_budget_unit_count_as_the_report_states_it(name, count, words):
+    stated = facts_of(name)["budget_units"]
+    assert stated["count"] == count and words in stated["text"] and stated["page"] >= 1
+
+
+def test_no_budget_unit_count_when_the_report_states_none():
+    assert "budget_units" not in facts_of("xj-smg-kjj-2025")

@@ -88,7 +88,9 @@ def _version_row(doc: Document, doc_id: str, *, source_url: str, region: list[st
                  now: datetime, source_file: str | None) -> dict[str, Any]:
     meta = doc.document
     canonical, _ = canonical_unit(meta.unit)
-    coverage, n_units = consolidation(meta.unit, meta.title, meta.scope, doc.facts.get("subordinate_units"))
+    stated = (doc.facts.get("budget_units") or {}).get("count")
+    coverage, n_units = consolidation(meta.unit, meta.title, meta.scope, doc.facts.get("subordinate_units"),
+                                      stated if isinstance(stated, int) else None)
     return {
         "doc_id": doc_id, "sha256": doc.source.sha256 or None, "source_url": source_url,
         "source_file": source_file or doc.source.file, "pages": doc.source.pages,

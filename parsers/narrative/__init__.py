@@ -19,7 +19,7 @@ from parsers.narrative.labels import Hit, best_window, labelled_amounts, roles_a
 from parsers.narrative.procurement import extract_procurement
 from parsers.narrative.staffing import extract_staffing
 from parsers.narrative.three_public import derive_three_public, extract_operating_costs, extract_three_public
-from parsers.narrative.units import extract_subordinate_units
+from parsers.narrative.units import extract_budget_unit_count, extract_subordinate_units
 from parsers.narrative.yoy import extract_yoy
 from parsers.text import (
     CJK,
@@ -46,7 +46,8 @@ def extract_facts(pages: list[str], meta: dict[str, Any] | None = None) -> dict[
     """All narrative facts of one report; a key is left out when the report does not say it.
 
     Keys: staffing (counts, int), subordinate_units (names, the department's own 本级/本部
-    entry excluded; [] when the report says there are none), three_public / procurement /
+    entry excluded; [] when the report says there are none), budget_units (the count of units
+    the report says it consolidates, its own included: count, page, text), three_public / procurement /
     operating_costs (元; sme_share in %; "prior_" keys for last year's figure, and in a 决算
     "budget_" keys for the 年初预算 beside the actual), assets (items with label/value/unit, plus
     vehicles, buildings_area_m2, total_value, equipment), yoy (list of comparisons), derived
@@ -64,6 +65,9 @@ def extract_facts(pages: list[str], meta: dict[str, Any] | None = None) -> dict[
     units = extract_subordinate_units(nt, unit)
     if units is not None:
         facts["subordinate_units"] = units
+    count = extract_budget_unit_count(nt)
+    if count:
+        facts["budget_units"] = count
     three_public = extract_three_public(nt, final, year)
     if three_public:
         derived = derive_three_public(three_public)

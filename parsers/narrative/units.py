@@ -49,6 +49,34 @@ def extract_subordinate_units(nt: NarrativeText, unit: str | None = None) -> lis
     return None
 
 
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _count(token: str) -> int | None:
+    """'7', '七', '十二', '二十七' → int (the counts reports print are small)."""
+    if token.isdigit():
+        return int(token)
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        t = _DIGITS.get(tens, 0) if tens else 1
+        o = _DIGITS.get(ones, 0) if ones else 0
+        return t * 10 + o if (not tens or tens in _DIGITS) and (not ones or ones in _DIGITS) else None
+    return _DIGITS.get(token) if len(token) == 1 else None
+
+
+def extract_budget_unit_count(nt: NarrativeText) -> dict[str, Any] | None:
+    """The number of budget units the report says it consolidates, the department's own included
+    ("编制范围的二级预算单位共有7个", "包括本级及所属27个二级预算单位" → 28), with its words and page."""
+    cfg = _cfg()["subordinate_units"]
+    for key, extra in (("counts", 0), ("counts_subordinate", 1)):
+        for pattern in cfg[key]:
+            m = rx(pattern).search(nt.text)
+            n = _count(m.group("n")) if m else None
+            if n is not None:
+                return {"count": n + extra, "page": nt.page_of(m.start()), "text": m.group(0)}
+    return None
+
+
 def _list_after(nt: NarrativeText, pos: int) -> list[str] | None:
     """The items of the list that starts at pos: numbered lines or a 、-separated sentence."""
     text = nt.text
