@@ -42,3 +42,28 @@ def test_unit_series_per_code_over_three_years(con):
                        "WHERE unit = '江苏省高级人民法院' AND code = '204' ORDER BY year").fetchall()
     assert [r[0] for r in rows] == [2017, 2018, 2019]
     assert all(r[1] > 0 and r[2] == "204" for r in rows)
+
+
+PROCURATORATE = ["jiangsu_jianchayuan_2017_yusuan_p1_p14.pdf", "jiangsu_jianchayuan_2018_yusuan_p1_p17-18.pdf",
+                 "jiangsu_jianchayuan_2019_yusuan_p1_p18.pdf"]
+
+
+@pytest.fixture(scope="module")
+def procuratorate(tmp_path_factory):
+    c = build(tmp_path_factory.mktemp("years2") / "w.duckdb", PROCURATORATE)
+    yield c
+    c.close()
+
+
+def test_merged_and_renamed_codes_are_linked(procuratorate):
+    """江苏省人民检察院: 2018 merged 侦查监督 (2040406) into 2040405, renamed 公诉、审判、侦查、执行等
+    检察监督支出; 2019 recoded that as 2040410 检察监督. 查办和预防职务犯罪 left 检察 for the new
+    supervision commissions and 其他检察支出 only skipped a year: neither is linked."""
+    links = procuratorate.execute("SELECT old_code, new_code, old_last_year, new_first_year, link FROM code_links "
+                                  "ORDER BY old_code").fetchall()
+    assert links == [("2040405", "2040410", 2018, 2019, "renamed_and_recoded"),
+                     ("2040406", "2040405", 2017, 2018, "merged_into")]
+    series = dict(procuratorate.execute(
+        "SELECT code, series_code FROM unit_series_linked WHERE year = 2017 AND code LIKE '20404%'").fetchall())
+    assert series["2040406"] == "2040405" and series["2040405"] == "2040410"
+    assert series["2040404"] == "2040404" and series["2040499"] == "2040499"

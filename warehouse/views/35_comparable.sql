@@ -171,25 +171,65 @@ SELECT c.scheme, c.code, c.level,
 FROM per_code c JOIN span s USING (scheme)
 LEFT JOIN code_reference r ON r.scheme = c.scheme AND r.code = c.code;
 
--- Codes that carry on under another code, learned per unit: a code the unit prints in year Y
--- and no longer in its next year, and a code of the same level and 类 it prints that next year
--- but not in Y, with the same name (recoded) or nearly the same name (renamed_and_recoded).
+-- Codes that carry on under another code, learned per unit, from one year to the unit's next:
+-- * recoded / renamed_and_recoded: a code the unit prints in year Y and no longer in its next
+--   year, and a code of the same level and 类 it prints that next year but not in Y, with the
+--   same name, nearly the same name, or one name inside the other (公诉、审判、侦查、执行等检察
+--   监督支出 → 检察监督); split_into when one old code has several such successors;
+-- * merged_into: a code that disappears while a sibling of the same 款, printed in both years,
+--   is renamed that year to a name sharing a term with it (侦查监督 → 公诉、审判、侦查、执行等检察
+--   监督支出). Terms are two-character pieces, not counting the 款's own name and filler words,
+--   so 其他检察支出 or 查办和预防职务犯罪 (moved out of 检察 in 2018) are not linked.
 CREATE OR REPLACE VIEW code_links AS
 WITH s AS (SELECT unit_id, kind, year, code, level, name FROM spend_by_function),
 ys AS (SELECT unit_id, kind, year, lead(year) OVER (PARTITION BY unit_id, kind ORDER BY year) AS next_year
-       FROM (SELECT DISTINCT unit_id, kind, year FROM s))
-SELECT 'function' AS scheme, o.unit_id, o.kind, o.code AS old_code, n.code AS new_code,
-       o.year AS old_last_year, n.year AS new_first_year, o.name AS old_name, n.name AS new_name,
-       CASE WHEN o.name = n.name THEN 'recoded' ELSE 'renamed_and_recoded' END AS link
-FROM s o
-JOIN ys y ON y.unit_id = o.unit_id AND y.kind = o.kind AND y.year = o.year
-JOIN s n ON n.unit_id = o.unit_id AND n.kind = o.kind AND n.year = y.next_year AND n.level = o.level
-        AND left(n.code, 3) = left(o.code, 3) AND n.code <> o.code
-        AND (n.name = o.name OR jaro_winkler_similarity(n.name, o.name) >= 0.9)
-WHERE NOT EXISTS (SELECT 1 FROM s x WHERE x.unit_id = o.unit_id AND x.kind = o.kind AND x.year = y.next_year
-                  AND x.code = o.code)
-  AND NOT EXISTS (SELECT 1 FROM s x WHERE x.unit_id = o.unit_id AND x.kind = o.kind AND x.year = o.year
-                  AND x.code = n.code);
+       FROM (SELECT DISTINCT unit_id, kind, year FROM s)),
+gone AS (  -- printed in Y, not in the unit's next year
+    SELECT o.*, y.next_year FROM s o
+    JOIN ys y ON y.unit_id = o.unit_id AND y.kind = o.kind AND y.year = o.year
+    WHERE NOT EXISTS (SELECT 1 FROM s x WHERE x.unit_id = o.unit_id AND x.kind = o.kind AND x.year = y.next_year
+                      AND x.code = o.code)
+),
+recoded AS (
+    SELECT o.unit_id, o.kind, o.code AS old_code, n.code AS new_code, o.year AS old_last_year,
+           n.year AS new_first_year, o.name AS old_name, n.name AS new_name,
+           CASE WHEN o.name = n.name THEN 'recoded' ELSE 'renamed_and_recoded' END AS link
+    FROM gone o
+    JOIN s n ON n.unit_id = o.unit_id AND n.kind = o.kind AND n.year = o.next_year AND n.level = o.level
+            AND left(n.code, 3) = left(o.code, 3) AND n.code <> o.code
+            AND (n.name = o.name OR jaro_winkler_similarity(n.name, o.name) >= 0.9
+                 OR (least(length(n.name), length(o.name)) >= 4
+                     AND (contains(n.name, o.name) OR contains(o.name, n.name))))
+    WHERE NOT EXISTS (SELECT 1 FROM s x WHERE x.unit_id = o.unit_id AND x.kind = o.kind AND x.year = o.year
+                      AND x.code = n.code)
+),
+terms AS (  -- a level-3 name's two-character pieces, without its 款's name and filler words
+    SELECT s.unit_id, s.kind, s.year, s.code,
+           list_filter([substr(s.name, i, 2) FOR i IN range(1, length(s.name))],
+                       lambda t: NOT contains(coalesce(p.name, ''), t)
+                            AND t NOT IN ('其他', '支出', '事务', '管理', '运行', '一般', '行政', '事业', '专项')) AS terms
+    FROM s LEFT JOIN s p ON p.unit_id = s.unit_id AND p.kind = s.kind AND p.year = s.year AND p.code = left(s.code, 5)
+    WHERE s.level = 3
+),
+merged AS (
+    SELECT o.unit_id, o.kind, o.code AS old_code, b.code AS new_code, o.year AS old_last_year,
+           o.next_year AS new_first_year, o.name AS old_name, b.name AS new_name, 'merged_into' AS link
+    FROM gone o
+    JOIN s a ON a.unit_id = o.unit_id AND a.kind = o.kind AND a.year = o.year AND a.level = 3
+            AND left(a.code, 5) = left(o.code, 5) AND a.code <> o.code
+    JOIN s b ON b.unit_id = a.unit_id AND b.kind = a.kind AND b.year = o.next_year AND b.code = a.code
+            AND b.name <> a.name
+    JOIN terms ot ON ot.unit_id = o.unit_id AND ot.kind = o.kind AND ot.year = o.year AND ot.code = o.code
+    JOIN terms bt ON bt.unit_id = b.unit_id AND bt.kind = b.kind AND bt.year = b.year AND bt.code = b.code
+    WHERE o.level = 3 AND list_has_any(ot.terms, bt.terms)
+      AND NOT EXISTS (SELECT 1 FROM recoded r WHERE r.unit_id = o.unit_id AND r.kind = o.kind AND r.old_code = o.code
+                      AND r.old_last_year = o.year)
+)
+SELECT 'function' AS scheme, unit_id, kind, old_code, new_code, old_last_year, new_first_year, old_name, new_name,
+       CASE WHEN link <> 'merged_into'
+                 AND count(*) OVER (PARTITION BY unit_id, kind, old_code, old_last_year) > 1 THEN 'split_into'
+            ELSE link END AS link
+FROM (SELECT * FROM recoded UNION ALL SELECT * FROM merged);
 
 -- A unit's series per code with the codes linked across years: series_code is the code a code
 -- carries on as in that unit's later years, so 2017–2019 line up where an item was recoded.
@@ -197,7 +237,9 @@ CREATE OR REPLACE VIEW unit_series_linked AS
 SELECT s.*, coalesce(l.new_code, s.code) AS series_code, l.link,
        x.renamed AS code_renamed, x.name_by_year AS code_name_by_year
 FROM unit_series s
-LEFT JOIN code_links l ON l.unit_id = s.unit_id AND l.kind = s.kind AND l.old_code = s.code
+LEFT JOIN (SELECT * FROM code_links  -- one successor a code (a split carries on as its first)
+           QUALIFY row_number() OVER (PARTITION BY unit_id, kind, old_code ORDER BY new_code) = 1) l
+    ON l.unit_id = s.unit_id AND l.kind = s.kind AND l.old_code = s.code AND s.year <= l.old_last_year
 LEFT JOIN code_crosswalk x ON x.scheme = 'function' AND x.code = s.code;
 
 -- ---------------------------------------------------------------- like for like
