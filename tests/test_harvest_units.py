@@ -161,7 +161,10 @@ def test_host_gate_rate_limit_spaces_requests() -> None:
         with gate.slot("a.example"):
             starts.append(time.monotonic())
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.045  # 20/s → 50 ms apart
+    # 20/s → slots scheduled 50 ms apart. A thread woken late on a busy machine shortens the
+    # next observed gap, never the span: five requests cover at least four intervals.
+    assert starts[-1] - starts[0] >= 4 * 0.05 - 0.005
+    assert min(gaps) >= 0.025
     t0 = time.monotonic()
     with gate.slot("b.example"):  # another host has its own budget
         pass
