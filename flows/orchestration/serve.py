@@ -219,13 +219,19 @@ def _write_state(home: Path, api_url: str, server: subprocess.Popen | None) -> N
 @contextlib.contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
     """Until Prefect's Runner installs its own handler, SIGTERM unwinds like Ctrl-C, so the
-    local server is stopped even when serve is told to stop while it is still starting."""
+    local server is stopped even when serve is told to stop while it is still starting.
+
+    SIGINT raises KeyboardInterrupt at once too. With Python's default handler in place,
+    asyncio.run turns the first Ctrl-C into a cancellation of the Runner's task, which the
+    Runner swallows while it is still starting (seen: serve ignored a SIGINT sent right after
+    "is being served"); a handler of our own keeps asyncio from installing that one."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
