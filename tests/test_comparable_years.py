@@ -11,11 +11,15 @@ FIXTURES = ["jiangsu_gaoyuan_2017_yusuan.pdf", "jiangsu_gaoyuan_2018_yusuan_p1_p
             "jiangsu_gaoyuan_2019_yusuan_p1_p8-13.pdf"]
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    c = build(tmp_path_factory.mktemp("years") / "w.duckdb", FIXTURES)
+def _warehouse(tmp_path_factory, names: list[str]):
+    c = build(tmp_path_factory.mktemp("years") / "w.duckdb", names)
     yield c
     c.close()
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    yield from _warehouse(tmp_path_factory, FIXTURES)
 
 
 def test_crosswalk_names_per_year(con):
@@ -50,9 +54,7 @@ PROCURATORATE = ["jiangsu_jianchayuan_2017_yusuan_p1_p14.pdf", "jiangsu_jianchay
 
 @pytest.fixture(scope="module")
 def procuratorate(tmp_path_factory):
-    c = build(tmp_path_factory.mktemp("years2") / "w.duckdb", PROCURATORATE)
-    yield c
-    c.close()
+    yield from _warehouse(tmp_path_factory, PROCURATORATE)
 
 
 def test_merged_and_renamed_codes_are_linked(procuratorate):
