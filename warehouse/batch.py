@@ -9,7 +9,7 @@ broken document fails alone, never leaves half of itself, and the others still l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import duckdb
@@ -19,10 +19,13 @@ from warehouse.tx import transaction
 from warehouse.write import write_prepared
 
 
-def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[dict[str, Any]]) -> list[int | Exception]:
+def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[dict[str, Any]], *,
+                   before_commit: Callable[[int], None] | None = None) -> list[int | Exception]:
     """Load each item (load_document's keyword arguments, `doc` included); return per item its
     budget_lines count or the exception that refused it. Items are loaded in order: of two
-    with one doc_id, the later is the one that stays, as with one load_document call each."""
+    with one doc_id, the later is the one that stays, as with one load_document call each.
+    `before_commit(n)` runs inside each transaction once its n documents are written (a test
+    hook: a process killed there must leave none of them)."""
     out: list[int | Exception] = []
     ready: list[tuple[int, Prepared]] = []
     for i, item in enumerate(items):
@@ -36,6 +39,8 @@ def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[dict[str, Any
             try:
                 with transaction(con):
                     write_prepared(con, [p for _, p in group])
+                    if before_commit:
+                        before_commit(len(group))
                 for i, p in group:
                     out[i] = p.lines
                 continue
@@ -45,6 +50,8 @@ def load_documents(con: duckdb.DuckDBPyConnection, items: Sequence[dict[str, Any
             try:
                 with transaction(con):
                     write_prepared(con, [p])
+                    if before_commit:
+                        before_commit(1)
                 out[i] = p.lines
             except Exception as e:  # one refused document must not stop the others
                 out[i] = e

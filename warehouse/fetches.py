@@ -3,7 +3,7 @@ to make conditional requests (prior_fetches)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -92,4 +92,21 @@ def file_name_for(con: duckdb.DuckDBPyConnection, url: str, sha256: str) -> str 
         "ORDER BY fetched_at DESC LIMIT 1", [url, sha256]).fetchone()
     if row:
         return str(row[0])
+    return _last_segment(url)
+
+
+def file_names_for(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]]) -> list[str | None]:
+    """file_name_for of many (url, sha256) pairs in one query (a load batch asks for all of its files)."""
+    if not pairs:
+        return []
+    rows = con.execute(
+        "SELECT url, lower(sha256), file_name FROM fetches WHERE file_name IS NOT NULL "
+        "AND url IN (SELECT unnest(?::VARCHAR[])) "
+        "QUALIFY row_number() OVER (PARTITION BY url, lower(sha256) ORDER BY fetched_at DESC) = 1",
+        [sorted({u for u, _ in pairs})]).fetchall()
+    known = {(url, sha): str(name) for url, sha, name in rows}
+    return [known.get((url, sha.lower())) or _last_segment(url) for url, sha in pairs]
+
+
+def _last_segment(url: str) -> str | None:
     return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or None

@@ -11,7 +11,8 @@ float back. Decimals and everything else pass through as they are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import duckdb
@@ -27,12 +28,23 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[
         return 0
     data = arrow_table(rows)
     view = f"_insert_{table}"
-    con.register(view, data)
-    try:
+    with registered(con, view, data):
         con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM "{view}" {suffix}')
-    finally:
-        con.unregister(view)
     return len(rows)
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> Iterator[None]:
+    """`data` as the view `name` while the block runs. After a failed statement DuckDB refuses
+    even the unregister ("transaction is aborted"): that must not mask the statement's own error."""
+    con.register(name, data)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 def arrow_table(rows: Sequence[dict[str, Any]]) -> pa.Table:

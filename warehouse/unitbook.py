@@ -20,6 +20,7 @@ import pyarrow as pa
 from parsers.meta import canonical_unit
 from parsers.normalise.names import clean_region, short_unit_name
 from warehouse.categories import category_of
+from warehouse.insert import registered
 from warehouse.regions import Region, complete_region
 
 DIM_COLUMNS = ("unit_id", "unit", "short_name", "region", "region_path", "category", "region_code")
@@ -147,8 +148,5 @@ _TYPES = {"region": pa.list_(pa.string())}
 def _with_arrow(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]], sql: str) -> None:
     cols = list(rows[0])
     data = pa.table({c: pa.array([r[c] for r in rows], _TYPES.get(c, pa.string())) for c in cols})
-    con.register(name, data)
-    try:
+    with registered(con, name, data):
         con.execute(sql)
-    finally:
-        con.unregister(name)
