@@ -37,7 +37,7 @@ TIMEOUT = 180  # seconds a page may take in Tesseract before OCRmyPDF gives up o
 # (77.5-78.6), while partial reads that lost their leading digits (".53" for "9.53") sat at
 # 79-82; so 80, and a fragment (an amount starting with "." or ",") is suspect at any confidence.
 LOW_CONFIDENCE = 80.0
-SETTINGS = f"13|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}"  # a derived file made with other settings is redone
+SETTINGS = f"16|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}"  # a derived file made with other settings is redone
 PLUGIN = Path(__file__).with_name("ocr_plugin.py")
 
 

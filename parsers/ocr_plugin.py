@@ -25,10 +25,14 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
+
+sys.path.append(str(Path(__file__).parent))  # OCRmyPDF loads this file by path: its sibling, last
+from ocr_cells import grid_cells, header_cells, replace_cells, reread  # noqa: E402
 
 JOIN_GAP = 0.6  # words closer than this × their height are one word (column gaps are wider)
 SEP_GAP = 1.5  # "225." and "08": the gap after a separator, × the height
@@ -270,6 +274,19 @@ def _font_as_f1(path: Path) -> None:
         pdf.save(path)
 
 
+def _reread_header(image_file: Path, rules: list[list[float]], size: tuple[int, int], lines: list[list[dict]],
+                   args: list[str], prefix: Path, timeout: float | None) -> list[list[dict]]:
+    """Header cells the page read got wrong, read again one by one (parsers/ocr_cells.py)."""
+    from PIL import Image
+
+    with Image.open(image_file) as im:
+        grey = im.convert("L")
+    todo = header_cells(grid_cells(rules, size), [w for ln in lines for w in ln], grey)
+    if not todo:
+        return lines
+    return replace_cells(lines, reread(grey, todo, prefix, args, timeout))
+
+
 def _pageno(path: Path) -> int:
     m = re.match(r"(\d+)_", path.name)
     return int(m.group(1)) if m else 0
@@ -284,7 +301,9 @@ class TableOcrEngine(TesseractOcrEngine):
 
         input_file, output_pdf = Path(input_file), Path(output_pdf)
         prefix = output_pdf.with_suffix("")
-        args = ["tesseract", "-l", "+".join(sorted(options.languages, key=lambda lang: lang != "chi_sim")), "--oem", str(options.tesseract_oem or 1)]
+        base = ["tesseract", "-l", "+".join(sorted(options.languages, key=lambda lang: lang != "chi_sim")),
+                "--oem", str(options.tesseract_oem or 1)]
+        args = list(base)
         if options.tesseract_pagesegmode is not None:
             args += ["--psm", str(options.tesseract_pagesegmode)]
         for cfg in options.tesseract_config or []:
@@ -298,8 +317,12 @@ class TableOcrEngine(TesseractOcrEngine):
             dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300.0
         subprocess.run(args + ["--dpi", str(round(dpi)), str(input_file), str(prefix), "tsv", "txt"], check=True,
                        capture_output=True, timeout=options.tesseract_timeout or None)
+        lines = _words(prefix.with_suffix(".tsv"))
+        if rules:
+            lines = _reread_header(input_file, rules, size, lines, [*base, "--dpi", str(round(dpi))], prefix,
+                                   options.tesseract_timeout or None)
         vrules = _vertical_rules(rules, size)
-        words = [_join(_cut_at_rules(line, vrules), vrules) for line in _words(prefix.with_suffix(".tsv"))]
+        words = [_join(_cut_at_rules(line, vrules), vrules) for line in lines]
         _render(words, rules, size, dpi, output_pdf)
         txt = prefix.with_suffix(".txt")
         Path(output_text).write_text(txt.read_text(encoding="utf-8") if txt.exists() else "", encoding="utf-8")
