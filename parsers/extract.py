@@ -41,6 +41,9 @@ for _noisy in ("playa", "pdfminer", "camelot"):  # per-object warnings about mal
 
 PROSE = re.compile(r"[，。；：:（]|万元|亿元|\d\s*元")  # a figure inside a sentence, not in a table cell
 LAYOUT = {"boxes_flow": None}  # pdfminer LAParams: no reading-order pass (see above)
+# A line that starts with a classification code and a name is a table row even alone: a
+# continuation page may carry only one or two ([312]对企业补助 41,939.63 after its header).
+CODED_LINE = re.compile(r"^\s*(?:\[\d{3}(?:\d{2}){0,2}\]|\d{3}(?:\d{2}){0,2}(?![\d.,]))\s*[\u4e00-\u9fff]")
 
 
 def _grid_from_camelot(t, flavor: str) -> Grid:
@@ -97,11 +100,17 @@ def _is_table_line(ln: TextLine) -> bool:
     return bool(AMOUNT_TOKEN.search(ln.text)) and not PROSE.search(ln.text)
 
 
+def _enough_rows(lines: list[TextLine], min_lines: int) -> bool:
+    figures = sum(map(_is_table_line, lines))
+    return figures >= min_lines or figures > 0 and any(CODED_LINE.match(ln.text) for ln in lines)
+
+
 def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:
-    """Page bands outside every ruled grid that hold enough table-looking lines, as camelot
-    table_areas; ["whole"] for a page with no grid at all; None when no text flavor is needed."""
+    """Page bands outside every ruled grid that hold enough table-looking lines (or a coded
+    row), as camelot table_areas; ["whole"] for a page with no grid at all; None when no text
+    flavor is needed."""
     if not pl.grids:
-        return ["whole"] if sum(map(_is_table_line, pl.lines)) >= min_lines else None
+        return ["whole"] if _enough_rows(pl.lines, min_lines) else None
     edges = sorted((g.bbox[3], g.bbox[1]) for g in pl.grids)  # (top, bottom) ascending by top
     bands, top = [], pl.height
     for g_top, g_bottom in sorted(edges, reverse=True):
@@ -113,7 +122,7 @@ def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:
     areas = []
     for b_top, b_bottom in bands:
         inside = [ln for ln in pl.lines if b_bottom < (ln.y0 + ln.y1) / 2 < b_top]
-        if sum(map(_is_table_line, inside)) >= min_lines:
+        if _enough_rows(inside, min_lines):
             areas.append(f"0,{b_top:.1f},{pl.width:.1f},{b_bottom:.1f}")
     return areas or None
 

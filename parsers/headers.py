@@ -32,6 +32,7 @@ def templates() -> dict:
         "code": re.compile(roles["code"]),
         "name": re.compile(roles["name"]),
         "unit": re.compile(roles["unit"]),
+        "unit_code": re.compile(roles["unit_code"]),
         "project": re.compile(roles["project"]),
     }
     data["_prior"] = re.compile(data["prior_year_words"])
@@ -109,19 +110,102 @@ def header_paths(grid: Grid, n_header: int) -> list[list[str]]:
     paths: list[list[str]] = [[] for _ in range(n)]
     for r in range(n_header):
         row = grid.cells[r]
+        texts = _spread_over_columns(grid, r) if grid.flavor == "lattice" else None
+        periods = _period_spans(row)
+        for label, span in periods:
+            for k in span:
+                paths[k].append(label)
         c = 0
         while c < n:
-            text = clean(row[c].text)
-            end = c
+            text = clean(texts[c] if texts else row[c].text)
+            start = end = c
             if text and grid.flavor == "lattice":
                 while end + 1 < n and not row[end].right and not clean(row[end + 1].text):
                     end += 1
-            if text and not COLUMN_NUMBER.match(text) and not TABLE_META.match(text):
-                for k in range(c, end + 1):
+                if end == c:
+                    start, end = _words_span(grid, r, c, texts)
+            if text and not periods and not COLUMN_NUMBER.match(text) and not TABLE_META.match(text):
+                for k in range(start, end + 1):
                     if not paths[k] or paths[k][-1] != text:
                         paths[k].append(text)
-            c = end + 1
+            c = max(c, end) + 1
     return paths
+
+
+def _words_span(grid: Grid, r: int, c: int, texts: list[str] | None) -> tuple[int, int]:
+    """The columns a ruled header cell's words stretch over, when the reader drew the cell one
+    column wide (西安: every header cell ruled, 一般公共预算拨款安排的“三公”经费预算 printed
+    across six): neighbours whose middle lies under the words and whose own cell is empty."""
+    row = grid.cells[r]
+    cell = row[c]
+    text = clean(texts[c] if texts else cell.text)
+    xs = [(x0, x1) for ln in grid.lines if cell.y0 - 1 <= (ln.y0 + ln.y1) / 2 <= cell.y1 + 1
+          for x0, x1, w in ln.words if w.strip() and clean(w) in text and x1 > cell.x0 and x0 < cell.x1]
+    if not xs:
+        return c, c
+    lo, hi = min(x for x, _ in xs), max(x for _, x in xs)
+    start = end = c
+
+    def empty(k: int) -> bool:
+        return not clean(texts[k] if texts else row[k].text)
+
+    while start > 0 and empty(start - 1) and lo <= (row[start - 1].x0 + row[start - 1].x1) / 2:
+        start -= 1
+    while end + 1 < len(row) and empty(end + 1) and (row[end + 1].x0 + row[end + 1].x1) / 2 <= hi:
+        end += 1
+    return start, end
+
+
+PERIOD = re.compile(r"^(?:上年|当年|本年|上年度|本年度|20\d\d\s*年(?:度)?(?:预算|决算)?数?|增减(?:变化)?(?:情况)?|比上年增减)$")
+
+
+def _period_spans(row: list) -> list[tuple[str, range]]:
+    """A header row that only names periods (上年 | 当年 | 增减变化情况, 2021年 | 2022年), each
+    label centred over its block of columns: each block runs halfway to the next label, and
+    as far on the open side (the reader gave no spans: every cell ruled, labels mid-block).
+    Rows with other words, or with one label, are left to the merged-cell rule."""
+    labelled = [(c, clean(cell.text)) for c, cell in enumerate(row) if clean(cell.text)]
+    if len(labelled) < 2 or not all(PERIOD.match(t) for _, t in labelled) or not all(c.right for c in row):
+        return []
+    out = []
+    for i, (c, text) in enumerate(labelled):
+        right = (c + labelled[i + 1][0] - 1) // 2 if i + 1 < len(labelled) else None
+        left = (labelled[i - 1][0] + c - 1) // 2 + 1 if i else None
+        if left is None:
+            left = c - (right - c)
+        if right is None:
+            right = c + (c - left)
+        out.append((text, range(max(left, 0), min(right, len(row) - 1) + 1)))
+    return out
+
+
+def _spread_over_columns(grid: Grid, r: int) -> list[str] | None:
+    """Header labels printed side by side that the lattice reader put in one cell (its header
+    row lacks the vertical rules: 西安 人员经费支出 公用经费支出 专项业务经费支出 in one cell over
+    three columns) go back to the columns their words stand in. None when no cell needs it."""
+    row = grid.cells[r]
+    if not any(len(c.text.split()) > 1 for c in row):
+        return None
+    y0, y1 = row[0].y0, row[0].y1
+    words = [w for ln in grid.lines if y0 - 1 <= (ln.y0 + ln.y1) / 2 <= y1 + 1 for w in ln.words if w[2].strip()]
+    texts = [c.text for c in row]
+    for i, cell in enumerate(row):
+        tokens = cell.text.split()
+        if len(tokens) < 2 or any(measure_key([t], None) is None for t in tokens):
+            continue  # 收 入 / 项 目: one label letter-spaced, not labels side by side
+        by_col: dict[int, list[tuple[float, str]]] = {}
+        for x0, x1, t in words:
+            k = next((k for k, other in enumerate(row) if other.x0 <= (x0 + x1) / 2 < other.x1), None)
+            if k is not None and t.strip() in tokens:
+                by_col.setdefault(k, []).append((x0, t.strip()))
+        moved = [k for k in by_col if k != i]
+        if not moved or any(row[k].text.strip() for k in moved) \
+                or sorted(t for ws in by_col.values() for _, t in ws) != sorted(tokens):
+            continue  # every token must be placed, and only into empty cells
+        texts[i] = ""
+        for k, ws in by_col.items():
+            texts[k] = " ".join(t for _, t in sorted(ws))
+    return texts
 
 
 def measure_key(path: list[str], doc_year: int | None, doc_kind: str | None = None) -> str | None:
@@ -135,6 +219,8 @@ def measure_key(path: list[str], doc_year: int | None, doc_kind: str | None = No
                 break
         else:
             keys.append(None)
+    if len(path) >= 2 and not any(keys):  # 公务用车运行 / 维护费: one label wrapped over two rows
+        return measure_key(path[:-2] + [path[-2] + path[-1]], doc_year, doc_kind)
     key = None
     for k in reversed(keys):  # leaf first
         if k and k != "subtotal":
@@ -147,6 +233,8 @@ def measure_key(path: list[str], doc_year: int | None, doc_kind: str | None = No
         key = parents[-1] if parents else "total"
     if key is None:
         return None
+    if key not in ("change", "change_pct", "total") and "change" in keys[:-1]:
+        key += "_change"  # 增减变化情况 / 公务接待费: the change of that measure, not the measure
     if key == "budget_initial" and doc_kind != "final_accounts":
         key = "total"  # a budget's 年初预算数 is the budget itself
     joined = "".join(path)
@@ -191,6 +279,7 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     if cols.lei is not None and cols.kuan is None:
         cols.lei = cols.xiang = None  # a lone 类 is not a split code
     taken = {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}
+    taken |= {c for c in range(n) if roles["unit_code"].search(joined[c])}
 
     # split codes without 类/款/项 headers (or with them printed in a body row): 2-3 adjacent
     # columns of 3-digit then 2-digit parts. Before joined codes: a 类 column alone looks like one.
@@ -209,7 +298,8 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     if not cols.split_codes:
         coded = [c for c in range(n) if c not in taken and stats[c]["n"]
                  and (stats[c]["codes"] >= 1 and stats[c]["codes"] + stats[c]["part"] >= CODE_COLUMN_SHARE * stats[c]["n"]
-                      or stats[c]["prefixed"] >= CODE_COLUMN_SHARE * stats[c]["n"])]
+                      or stats[c]["prefixed"] >= CODE_COLUMN_SHARE * stats[c]["n"])
+                 and not _measure_header(cols.labels[c], roles)]
         if coded:
             digit = DIGIT_BY_SCHEME.get(scheme or "")
             preferred = [c for c in coded if stats[c]["first"] == digit]
@@ -273,11 +363,24 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
     if len(with_figures) == 1 and not cols.measures and not kind_measures:
         cols.measures[with_figures[0]] = "total"  # the table's one column of figures is its amount
     elif unlabeled and kind_measures:
+        # A printed header the vocabulary does not know, beside headers it does (西安 其中：专项资金
+        # 列入部门预算的项目): its figures are kept under the column's letter, never given a
+        # measure by position. Columns without a header (or tables with no known header at
+        # all) take the kind's measures in print order.
+        if used:
+            for c in [c for c in unlabeled if cols.labels[c]]:
+                cols.measures[c] = qualified_key("other", [], [], used, c)
+            unlabeled = [c for c in unlabeled if not cols.labels[c]]
         free = [m for m in kind_measures if m not in used]
-        # unlabeled amount columns take the kind's measures in print order
         for c, m in zip(unlabeled, free, strict=False):
             cols.measures[c] = m
 
+
+
+def _measure_header(path: list[str], roles: dict) -> bool:
+    """A header that names a measure and no code (公务接待费, 小计): its 5-digit 元 integers
+    (25000) are figures, not codes."""
+    return bool(path) and measure_key(path, None) is not None and not any(roles["code"].search(p) for p in path)
 
 
 def _slide_labels_to_figures(cols: Columns, amount_cols: list[int], stats: list[dict[str, int]]) -> None:
@@ -343,7 +446,7 @@ def _content(body: list[list[str]], c: int) -> dict[str, int]:
                 firsts[code[0]] = firsts.get(code[0], 0) + 1
         if re.fullmatch(r"[1235]\d{2}", t):
             lei += 1
-        if re.fullmatch(r"\d{1,2}", t):
+        if re.fullmatch(r"\d{1,2}", t) and int(t):  # 0 is a blank figure, never a 款/项 part
             part += 1
         if parse_amount(t) is not None and not is_code(t) and not re.fullmatch(r"\d{1,2}", t):
             amounts += 1

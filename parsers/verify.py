@@ -41,6 +41,7 @@ class _Held:
     name: str
     values: dict[str, Decimal]  # in the printed unit
     alt: str | None = None
+    unit: bool = False  # an item that is a unit's subtotal (unit_total)
 
 
 def _held(t: Table, page: int, scale: Decimal) -> list[_Held]:
@@ -51,7 +52,8 @@ def _held(t: Table, page: int, scale: Decimal) -> list[_Held]:
             out.append(_Held("row", r.code, loose_name(r.name), _printed(r.values, scale, derived), alt=r.alt_code))
     for i in t.items:
         if i.page in (page, None):
-            out.append(_Held("item", i.code, loose_name(i.label), _printed(i.values, scale, derived)))
+            out.append(_Held("item", i.code, loose_name(i.label), _printed(i.values, scale, derived),
+                             unit=i.key == "unit_total"))
     if t.total:
         out.append(_Held("total", None, "合计", _printed(t.total, scale, set())))
     return out
@@ -214,6 +216,8 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
     if rec.code:
         same = held_by_code.get(rec.code, []) + (held_by_code.get(rec.alt, []) if rec.alt else [])
         if not same:
+            if _unit_item(rec, figures, held_by_code.get(None, []), step):
+                return None  # 201001 中共西安市委宣传部: a unit's number, read as that unit's item
             return f"code {rec.code} is printed here but no row with it was read from this page", figures[0], None
         best = min(same, key=lambda h: (len(_covers(h.values, figures, step)), len(_extra(h.values, figures, step))))
         missing = _covers(best.values, figures, step)
@@ -238,6 +242,14 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
             return f"'{near[0].name}': printed figure {miss[0]:,} not read (read {_fmt(near[0].values)})", miss[0], None
         return "these figures were not read into any row, item or total", figures[0], None
     return None
+
+
+def _unit_item(rec: Printed, figures: list[Decimal], uncoded: list[_Held], step: Decimal) -> bool:
+    """The line is a unit's (its number printed where codes go) that the table read as an item
+    of that unit with the same figures."""
+    label = loose_name(rec.label)
+    return bool(label) and any(h.unit and h.name and (label in h.name or h.name in label)
+                               and not _covers(h.values, figures, step) for h in uncoded)
 
 
 def _fmt(values: dict[str, Decimal]) -> str:

@@ -176,6 +176,9 @@ def _part_levels(part: Grid, col: int | None, h: int) -> dict[int, int]:
     return {r: 2 if x < split else 3 for r, x in parts.items()}
 
 
+_PART_WITH_NAME = re.compile(r"^(\d{1,3})\s*([\u4e00-\u9fff].*)$")
+
+
 def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
                    part_level: int | None = None) -> tuple[str | None, str, str]:
     """(code, name, leftover text) of a body row, whatever the code layout."""
@@ -183,6 +186,11 @@ def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
     code = None
     if cols.split_codes:
         parts = [(cell_text(texts, c) or "") if c is not None else "" for c in (cols.lei, cols.kuan, cols.xiang)]
+        for i, part in enumerate(parts):  # '01 行政运行' in the 项 cell: the name ran into it
+            m = _PART_WITH_NAME.match(clean(part))
+            if m:
+                parts[i] = m.group(1)
+                name = name or m.group(2)
         code = codes.feed(*parts)
     elif cols.code is not None:
         raw = cell_text(texts, cols.code) or ""

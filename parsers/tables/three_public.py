@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from parsers.amounts import parse_amount, to_yuan
 from parsers.document import Item, Table
 from parsers.headers import (
@@ -25,14 +27,16 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
     cols = Columns(n=part.n_cols, labels=header_paths(part, h))
     body = [part.row_texts(r) for r in range(h, part.n_rows)]
     assign_roles(cols, body, None, ctx.year, ctx.kind)
+    _name_subtotals(cols)
     item_cols = {k for k in cols.measures.values() if k in THREE_PUBLIC_KEYS[1:]}
-    if len(item_cols) >= 2:  # items are columns: take the first row with figures
-        for row in body:
-            vals = row_values(row, cols)
-            if vals:
+    if len(item_cols) >= 2:  # items are columns: the row of the document's own basis
+        lines = [(row, vals) for row in body if (vals := row_values(row, cols))]
+        main = _basis_row(lines, ctx.kind)
+        for i, (_, vals) in enumerate(lines):
+            if i == main or (ctx.kind == "final_accounts" and _label_is(lines[i][0], "预算")):
+                prefix = "" if i == main else "budget_"
                 for k, v in vals.items():
-                    t.total[k] = float(to_yuan(v, loc.money_unit))
-                break
+                    t.total.setdefault(prefix + k, float(to_yuan(v, loc.money_unit)))
         for k, c in ((k, c) for c, k in cols.measures.items()):
             t.columns.setdefault(k, cols.label(c))
     else:  # items are rows: label → key, figure from the first amount column
@@ -60,6 +64,42 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
         t.total["total"] = t.total.pop("three_public_total")
     for k in THREE_PUBLIC_KEYS:
         t.total.setdefault(k, 0.0)
+
+
+def _label_is(row: list[str], word: str) -> bool:
+    return any(word in clean(x) and parse_amount(x) is None for x in row)
+
+
+def _basis_row(lines: list[tuple[list[str], dict]], doc_kind: str | None) -> int | None:
+    """Which figures line is the document's: a 决算 prints 预算数 then 决算数 (西安卫健委 公开09表);
+    the actual is the 决算数 line. A budget, or lines without such labels: the first."""
+    if not lines:
+        return None
+    if doc_kind == "final_accounts":
+        actual = [i for i, (row, _) in enumerate(lines) if _label_is(row, "决算")]
+        if actual:
+            return actual[0]
+    return 0
+
+
+_SUBTOTAL = re.compile(r"^小\s*计$")
+_PERIOD_KEY = re.compile(r"^(prior_|budget_)?(.*?)(_change)?$")
+
+
+def _name_subtotals(cols: Columns) -> None:
+    """A 小计 column whose group label the reader lost says what it sums by the column after
+    it: 小计 | 因公出国… is the 三公 total, 小计 | 公务用车购置 the vehicle total (西安 text tables)."""
+    used = set(cols.measures.values())
+    for c in sorted(cols.measures):
+        if not cols.labels[c] or not _SUBTOTAL.match(clean(cols.labels[c][-1])):
+            continue
+        nxt = _PERIOD_KEY.match(cols.measures.get(c + 1, ""))
+        base = {"abroad": "three_public_total", "vehicle_purchase": "vehicle_total"}.get(nxt.group(2) if nxt else "")
+        if base:
+            key = f"{nxt.group(1) or ''}{base}{nxt.group(3) or ''}"
+            if key not in used:
+                cols.measures[c] = key
+                used.add(key)
 
 
 def total_like(label: str) -> bool:

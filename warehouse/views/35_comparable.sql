@@ -76,7 +76,8 @@ SELECT * FROM (VALUES
     ('gov_fund', '政府性基金', 'government funds only', '政府性基金'),
     ('expenditure', '支出', 'expenditure side', NULL),
     ('revenue', '收入', 'revenue side', NULL),
-    ('subtotal', '小计', 'subtotal', NULL)
+    ('subtotal', '小计', 'subtotal', NULL),
+    ('change', '增减变化', 'change from the prior year', NULL)
 ) AS q(qualifier, meaning_zh, meaning_en, fund_scope);
 
 CREATE OR REPLACE VIEW measures AS

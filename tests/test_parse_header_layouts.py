@@ -1,0 +1,106 @@
+"""Header and row layouts the first readings got wrong without a failed check, on real pages.
+
+Each fixture is the cover plus the pages a layout needs, cut from a real report of
+../shared/corpus/real with pypdfium2 (pages untouched). Expected figures are the printed
+ones, in 元.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from parsers import parse_pdf
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+@cache
+def doc(name: str):
+    return parse_pdf(REAL / name)
+
+
+def table(d, kind):
+    found = [t for t in d.tables if t.kind == kind and not t.empty]
+    assert found, f"no {kind} table in {d.source.file}"
+    return found[0]
+
+
+def row(t, code):
+    found = [r for r in t.rows if r.code == code]
+    assert found, f"{code} not in {t.kind}"
+    return found[0]
+
+
+def test_header_labels_in_one_cell_go_back_to_their_columns():
+    """西安人社 2020 表5: 人员经费支出 | 公用经费支出 | 专项业务经费支出 printed side by side, read
+    by the ruled reader as one header cell; the figures belong to three columns."""
+    t = table(doc("xian_renshe_2020_yusuan_p1_p33.pdf"), "gpb_expenditure_by_function")
+    assert t.columns == {"total": "合计", "personnel": "人员经费支出", "public": "公用经费支出",
+                         "project": "专项业务经费支出"}
+    assert row(t, "201").values == {"total": 565200.0, "personnel": 0.0, "public": 0.0, "project": 565200.0}
+    assert row(t, "2080111").values == {"total": 12267900.0, "personnel": 9489200.0, "public": 298200.0,
+                                        "project": 2480500.0}
+    assert t.total["project"] == 1731526100.0
+
+
+def test_continuation_page_with_two_coded_rows_is_read():
+    """广州科技局 表7 ends on a page of its own header, [312] and [31299]: two lines are enough."""
+    t = table(doc("guangzhou_kejiju_2026_yusuan_p1_p17-18.pdf"), "gpb_projects")
+    assert t.pages == [2, 3]
+    assert (row(t, "312").page, row(t, "312").values) == (3, {"total": 419396300.0})
+    assert row(t, "31299").values == {"total": 419396300.0}
+    assert t.verification == "verified"
+
+
+def test_item_code_cell_carrying_the_name():
+    """上海钻石交易所 收入预算总表: the 项 cell holds '01 行政运行' and the name cell is empty."""
+    t = table(doc("shanghai_zuanshi-jiaoyi_2026_yusuan_danwei_p1_p8.pdf"), "revenue_summary")
+    r = row(t, "2011301")
+    assert (r.name, r.values["total"], r.values["fiscal"]) == ("行政运行", 6513536.0, 6513536.0)
+    assert row(t, "2210203").name == "购房补贴"
+    assert t.verification == "verified"
+
+
+def test_unit_numbers_are_not_classification_codes():
+    """西安宣传部 收入总表 / 支出总表 list units by number (201, 201001): unit items, never a
+    function class 201; a header the vocabulary does not know keeps its figures under its
+    column letter instead of a measure guessed from its place."""
+    d = doc("xian_xuanchuanbu_2021_yusuan_p1_p19-20.pdf")
+    for kind in ("revenue_summary", "expenditure_by_function"):
+        t = table(d, kind)
+        assert not t.rows
+        units = {i.label: i.values["total"] for i in t.items if i.key == "unit_total"}
+        assert units["中共西安市委理论讲师团"] == 3398717.5
+        assert t.verification == "verified"
+    t = table(d, "expenditure_by_function")
+    assert t.columns["general_public_budget_col_e"] == "公共预算拨款/其中：专项资金列入部门预算的项目"
+    assert t.columns["other_col_j"] == "上年实户资金余额"
+    assert "basic" not in t.columns and "project" not in t.columns
+
+
+KEYS = ("total", "reception", "vehicle_total", "vehicle_operation")
+
+
+def test_three_public_in_yuan_integers_and_period_blocks():
+    """西安医保局 2022 三公 (元 integers such as 25000 look like codes) and 西安司法局 2026 (上年 |
+    当年 | 增减变化情况 centred over their blocks, 小计 without its group): this year's figures."""
+    tp = doc("xian_yibaoju_2022_yusuan_p1_p45.pdf").facts["three_public"]
+    assert [tp[k] for k in KEYS] == [35000.0, 10000.0, 25000.0, 25000.0]
+    t = table(doc("xian_yibaoju_2022_yusuan_p1_p45.pdf"), "three_public")
+    assert (t.total["prior_total"], t.total["reception_change"], t.total["grand_total"]) == (551800.0, -20400.0, 627300.0)
+    tp = doc("xian_sifaju_2026_yusuan_p1_p49.pdf").facts["three_public"]
+    assert [tp[k] for k in KEYS] == [801081.5, 30081.5, 771000.0, 771000.0]
+    t = table(doc("xian_sifaju_2026_yusuan_p1_p49.pdf"), "three_public")
+    assert (t.total["prior_total"], t.total["grand_total"], t.total["training_change"]) == \
+        (2305070.5, 1697281.5, -689189.0)
+
+
+def test_final_accounts_three_public_reads_the_actual_line():
+    """西安卫健委 2022 决算 公开09表 prints a 预算数 line, then the 决算数 line: the actual is the
+    second, the first is kept as budget_*."""
+    d = doc("xian_weijianwei_2022_juesuan_p1_p161.pdf")
+    tp = d.facts["three_public"]
+    assert [tp[k] for k in KEYS] == [5875500.0, 1100.0, 5874400.0, 4509600.0]
+    t = table(d, "three_public")
+    assert (t.total["budget_total"], t.total["budget_reception"], t.total["training"]) == (5934600.0, 18600.0, 27957800.0)
