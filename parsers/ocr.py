@@ -1,20 +1,27 @@
-"""OCR stage: give scanned pages a text layer with OCRmyPDF + Tesseract, then parse as usual.
+"""OCR stage: give scanned pages a text layer with Tesseract, then parse as usual.
 
 Only pages with no text and an image covering them are OCR'd (pdf.classify_pages); pages
 with a text layer and blank pages are left alone. The OCR'd file is a derived version kept
 next to the archive (<derived>/<sha256 of the original>.ocr.pdf, with a .ocr.json of the
 pages and word confidences), so re-parsing never runs OCR twice; the original stays the
-document's identity (source.sha256). The text layer comes from parsers/ocr_plugin.py.
+document's identity (source.sha256). Each page is read by parsers/ocr_engine.py (Tesseract,
+header cells again by ocr_cells.py, words by ocr_words.py) and its text layer drawn over the
+page by ocr_layer.py; OCRmyPDF is not used (its start and Ghostscript rasterisation cost
+~0.9 s of CPU a page, and a rendering blurs the scan: bench/ocr_accuracy.py).
 
 Wrong digits must never pass silently: the arithmetic identities and the text-layer
 verification apply to OCR'd tables as to any other, and `annotate` adds one failed check
-("ocr confidence") per row whose amounts were read from words below LOW_CONFIDENCE.
+("ocr confidence") per row whose amounts were read from words below LOW_CONFIDENCE (or
+from fragments such as "2,208."), and one ("ocr header") per value key whose header OCR did
+not read as a measure.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -22,23 +29,29 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from parsers.document import Check, Document
 from parsers.headers import measure_key
-from parsers.ocr_rules import write_rules
+from parsers.ocr_engine import read_page
+from parsers.ocr_layer import graft
+from parsers.ocr_rules import page_rules
+from parsers.ocr_words import FIXES_FILE
 from parsers.pdf import PdfText, classify_pages, read_pdf_text
 
-PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim ocrmypdf"  # Debian packages the stage needs
+PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"  # Debian packages the stage needs
 LANGUAGES = "chi_sim"  # chi_sim reads digits too; +eng read 合计 as "it"/"tt" and cost ~0.6 s a page (measured)
 PAGESEG = None  # Tesseract's default (3, automatic): 6 and 4 lose the table body (bench/ocr_accuracy.py)
-OVERSAMPLE = 300  # dpi: scans at 150 dpi are upsampled, Tesseract's digit accuracy needs ~300
-TIMEOUT = 180  # seconds a page may take in Tesseract before OCRmyPDF gives up on it
+OVERSAMPLE = 300  # dpi pages are rendered at for Tesseract: its digit accuracy needs ~300 (150-dpi scans upsampled)
+TIMEOUT = 180  # seconds a page may take in Tesseract before the stage gives up on it
 # Amount words Tesseract reads at under this confidence are suspect. Measured on 235 amount
 # words of 300-dpi scans (bench/ocr_accuracy.py pages): median 92.3, 3 right ones under 80
 # (77.5-78.6), while partial reads that lost their leading digits (".53" for "9.53") sat at
 # 79-82; so 80, and a fragment (an amount starting with "." or ",") is suspect at any confidence.
 LOW_CONFIDENCE = 80.0
-SETTINGS = f"16|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}"  # a derived file made with other settings is redone
-PLUGIN = Path(__file__).with_name("ocr_plugin.py")
+# a derived file made with other settings (or other known misreadings) is redone
+SETTINGS = f"19|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
+    FIXES_FILE.read_bytes() if FIXES_FILE.exists() else b"").hexdigest()[:12]
 
 
 class OcrUnavailable(Exception):
@@ -76,7 +89,7 @@ def derived_dir_for(path: Path, derived_dir: Path | str | None) -> Path | None:
 
 def missing_tools() -> str | None:
     """What is missing to run OCR, in words naming the Debian packages, or None."""
-    missing = [c for c in ("ocrmypdf", "tesseract") if shutil.which(c) is None]
+    missing = [c for c in ("tesseract",) if shutil.which(c) is None]
     if not missing:
         try:
             langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
@@ -106,36 +119,51 @@ def _ocr(path: Path, sha256: str, pages: list[int], out_dir: Path) -> OcrResult:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         if meta.get("settings") == SETTINGS and meta.get("pages") == pages:
             return _result(out, meta)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     with tempfile.TemporaryDirectory(prefix="budget-etl-ocr-", dir=out_dir) as tmp:
-        tmp_pdf, sidecar = Path(tmp) / "out.pdf", Path(tmp) / "words"
-        sidecar.mkdir()
-        write_rules(path, pages, sidecar)
-        args = ["ocrmypdf", "-q", "--plugin", str(PLUGIN), "-l", LANGUAGES, "--pages",
-                ",".join(map(str, pages)), "--skip-text", "--output-type", "pdf", "--optimize", "0",
-                "-j", "1", "--oversample", str(OVERSAMPLE), "--tesseract-timeout", str(TIMEOUT)]
-        if PAGESEG is not None:
-            args += ["--tesseract-pagesegmode", str(PAGESEG)]
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "BUDGET_ETL_OCR_SIDECAR": str(sidecar)}
-        try:
-            p = subprocess.run([*args, str(path), str(tmp_pdf)], capture_output=True, text=True, env=env,
-                               timeout=TIMEOUT * len(pages) + 60)
-        except subprocess.TimeoutExpired as e:
-            raise OcrUnavailable(f"OCRmyPDF did not finish within {e.timeout:.0f} s") from e
-        if p.returncode != 0 or not tmp_pdf.exists():
-            last = (p.stderr.strip().splitlines() or ["no message"])[-1]
-            raise OcrUnavailable(f"OCRmyPDF failed (exit {p.returncode}: {last})")
-        words: dict[str, list[dict]] = {}
-        for f in sidecar.glob("*.words.json"):
-            w = json.loads(f.read_text(encoding="utf-8"))
-            words[str(w["page"])] = w["words"]
+        layers, words = _read_pages(path, pages, Path(tmp))
+        tmp_pdf = Path(tmp) / "out.pdf"
+        graft(path, layers, tmp_pdf)
         meta = {"settings": SETTINGS, "source_sha256": sha256, "pages": pages, "words": words,
-                "seconds": round(time.perf_counter() - t0, 2)}
+                "seconds": round(time.perf_counter() - t0, 2), "cpu_seconds": round(_cpu() - c0, 2)}
         os.replace(tmp_pdf, out)
     tmp_meta = meta_file.with_suffix(".json.tmp")
     tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp_meta, meta_file)
     return _result(out, meta)
+
+
+def _read_pages(path: Path, pages: list[int], tmp: Path) -> tuple[dict[int, bytes], dict[str, list[dict]]]:
+    """Each page's text layer and words (boxes in pt of the displayed page)."""
+    layers: dict[int, bytes] = {}
+    words: dict[str, list[dict]] = {}
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for p in pages:
+            page = doc[p - 1]
+            try:
+                lines, layers[p], px_per_pt = read_page(page, page_rules(page), tmp / f"p{p}", LANGUAGES, PAGESEG,
+                                                        OVERSAMPLE, TIMEOUT)
+            except subprocess.TimeoutExpired as e:
+                raise OcrUnavailable(f"Tesseract did not finish page {p} within {e.timeout:.0f} s") from e
+            except subprocess.CalledProcessError as e:
+                last = ((e.stderr or b"").decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+                raise OcrUnavailable(f"Tesseract failed on page {p} (exit {e.returncode}: {last})") from e
+            finally:
+                page.close()
+            k = 1.0 / px_per_pt
+            words[str(p)] = [{"text": w["text"], "conf": round(w["conf"], 1),
+                              "bbox": [round(w["x0"] * k, 1), round(w["y0"] * k, 1), round(w["x1"] * k, 1),
+                                       round(w["y1"] * k, 1)]} for line in lines for w in line]
+    finally:
+        doc.close()
+    return layers, words
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (Tesseract): what OCR costs."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _result(out: Path, meta: dict) -> OcrResult:

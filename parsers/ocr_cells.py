@@ -9,7 +9,7 @@ block). The cells come from the ruling lines parsers/ocr_rules.py found; only he
 and no word, are read again, all of one page in one Tesseract run (cell crops stacked), so a
 page whose header read well costs nothing more.
 
-Runs inside OCRmyPDF's Python with parsers/ocr_plugin.py: standard library and PIL only.
+Called by parsers/ocr_engine.py with the page image (PIL).
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ def _ink(image, c: tuple) -> int:
     return sum(crop.histogram()[:INK])
 
 
-def reread(image, cells: list[tuple], work: Path, args: list[str], timeout: float | None) -> dict[tuple, list[dict]]:
+def reread(image, cells: list[tuple], work: Path, args: list[str], timeout: float | None,
+           env: dict | None = None) -> dict[tuple, list[dict]]:
     """Read the cells again in one Tesseract run: their crops stacked in one image. Returns,
     per cell, its words (in image px, as the page read gives them)."""
     from PIL import Image
@@ -94,7 +95,7 @@ def reread(image, cells: list[tuple], work: Path, args: list[str], timeout: floa
     sheet.save(png)
     prefix = work.with_suffix(".cells")
     subprocess.run([*args, "--psm", "6", str(png), str(prefix), "tsv"], check=True, capture_output=True,
-                   timeout=timeout)
+                   timeout=timeout, env=env)
     out: dict[tuple, list[dict]] = {c: [] for c in cells}
     with open(prefix.with_suffix(".cells.tsv"), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):

@@ -4,13 +4,11 @@ Why: a scan's table grid is pixels, so the vector lattice reader finds no grid a
 falls to the text flavors, which guess columns from word positions and misplace sparse
 columns (measured: a 2-page 基本支出 table read right on 0 of 29 rows by stream, 29 of 29
 with the grid redrawn). Long thin dark runs are found with a morphological opening (OpenCV)
-on a 150-dpi rendering; parsers/ocr_plugin.py draws them as vector lines at the same places.
+on a 150-dpi rendering; parsers/ocr_layer.py draws them as vector lines at the same places,
+parsers/ocr_words.py cuts words at them and parsers/ocr_cells.py makes cells of them.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -47,21 +45,3 @@ def page_rules(page: pdfium.PdfPage) -> list[list[float]]:
                 xm = (x + bw / 2) / w
                 out.append([xm, y / h, xm, (y + bh) / h, bw * 72 / DPI])
     return out
-
-
-def write_rules(path: Path, pages: list[int], sidecar: Path) -> int:
-    """Write <page>.rules.json for each listed page (1-based); returns the segments found."""
-    doc = pdfium.PdfDocument(str(path))
-    total = 0
-    try:
-        for p in pages:
-            page = doc[p - 1]
-            try:
-                segs = page_rules(page)
-            finally:
-                page.close()
-            (sidecar / f"{p}.rules.json").write_text(json.dumps({"segments": segs}))
-            total += len(segs)
-    finally:
-        doc.close()
-    return total

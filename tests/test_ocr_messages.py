@@ -1,11 +1,9 @@
 """Messages around the OCR stage: blank is not scanned, random bytes are not truncated, a
-low-confidence amount is a failed check, and the plugin's amount repair."""
+low-confidence amount is a failed check, and the repair of amount tokens."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -13,10 +11,10 @@ import pypdfium2 as pdfium
 from parsers import parse_pdf
 from parsers.document import Document, Row, Source, Table
 from parsers.ocr import LOW_CONFIDENCE, OcrResult, annotate
+from parsers.ocr_words import repair_amount
 from parsers.pdf import PdfText
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
-PLUGIN_DIR = Path(__file__).parents[1] / "parsers"
 
 
 def test_blank_pages_are_called_blank_not_scanned(tmp_path):
@@ -83,14 +81,9 @@ def test_an_amount_fragment_is_suspect_at_any_confidence():
 
 
 def _repair(tokens: list[str]) -> list[str]:
-    """parsers/ocr_plugin.py runs in OCRmyPDF's (system) Python; so is its test of repair_amount."""
-    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from ocr_plugin import repair_amount; "
-            "print(json.dumps([repair_amount(t) for t in json.loads(sys.argv[2])]))")
-    p = subprocess.run(["/usr/bin/python3", "-c", code, str(PLUGIN_DIR), json.dumps(tokens)],
-                       capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(p.stdout)
+    return [repair_amount(t) for t in tokens]
 
 
-def test_the_plugin_repairs_amount_tokens_only_where_unambiguous():
+def test_amount_tokens_are_repaired_only_where_unambiguous():
     assert _repair(["1, 394. 97", "l,2O4.5б", "122.98", "30101", "基本工资", "TRA", "2O26年", "S0"]) == \
         ["1,394.97", "1,204.56", "122.98", "30101", "基本工资", "TRA", "2O26年", "S0"]

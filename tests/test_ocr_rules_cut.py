@@ -1,13 +1,11 @@
 """The OCR text layer around a table's vertical rules: Tesseract reads a rule as '|' and runs
-the words of two cells together across it; the plugin cuts them at the rule and never joins
-across one. Real scans: a 国家信访局 page whose 基本支出 / 项目支出 columns came out swapped
+the words of two cells together across it; parsers/ocr_words.py cuts them at the rule and
+never joins across one. Real scans: a 国家信访局 page whose 基本支出 / 项目支出 columns came out swapped
 (the header's words ran together over three cells), and a 上海 page of split 类|款|项 codes
 ("201| 05") whose rows were lost."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,10 @@ import pytest
 from parsers import parse_pdf
 from parsers.document import Document, Row, Source, Table
 from parsers.ocr import OcrResult, annotate
+from parsers.ocr_words import cut_at_rules, join_words, read_tsv, repair_amount
 from parsers.pdf import PdfText
 
 OCR = Path(__file__).parent / "fixtures" / "ocr"
-PLUGIN_DIR = Path(__file__).parents[1] / "parsers"
-
-
-def _plugin(code: str, *args: str) -> object:
-    """Run code against parsers/ocr_plugin.py in the system Python (OCRmyPDF's), print JSON."""
-    prog = f"import json, sys; sys.path.insert(0, sys.argv[1]); import ocr_plugin as P\n{code}"
-    p = subprocess.run(["/usr/bin/python3", "-c", prog, str(PLUGIN_DIR), *args],
-                       capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(p.stdout)
 
 
 def _w(text: str, x0: float, x1: float, y0: float = 100, y1: float = 130, conf: float = 90.0) -> dict:
@@ -34,10 +24,8 @@ def _w(text: str, x0: float, x1: float, y0: float = 100, y1: float = 130, conf: 
 
 
 def _cut_and_join(line: list[dict], rules: list[float]) -> list[str]:
-    code = ("line, xs = json.loads(sys.argv[2]), json.loads(sys.argv[3])\n"
-            "v = [(x, 0, 1000) for x in xs]\n"
-            "print(json.dumps([w['text'] for w in P._join(P._cut_at_rules(line, v), v)]))")
-    return _plugin(code, json.dumps(line), json.dumps(rules))
+    v = [(x, 0.0, 1000.0) for x in rules]
+    return [w["text"] for w in join_words(cut_at_rules([dict(w) for w in line], v), v)]
 
 
 def test_bars_on_rules_are_dropped_and_words_are_cut_at_rules():
@@ -61,9 +49,8 @@ def test_words_join_within_a_cell_but_never_across_a_rule():
 
 
 def test_a_decimal_point_read_as_a_comma_is_a_point():
-    code = "print(json.dumps([P.repair_amount(t) for t in json.loads(sys.argv[2])]))"
     tokens = ["737,29", "1,234,56", "5,1", "1,234", "1,234,567", "30101", "2,208."]
-    assert _plugin(code, json.dumps(tokens)) == ["737.29", "1,234.56", "5.1", "1,234", "1,234,567", "30101", "2,208."]
+    assert [repair_amount(t) for t in tokens] == ["737.29", "1,234.56", "5.1", "1,234", "1,234,567", "30101", "2,208."]
 
 
 def test_lines_tesseract_cut_into_blocks_are_one_line(tmp_path):
@@ -72,7 +59,7 @@ def test_lines_tesseract_cut_into_blocks_are_one_line(tmp_path):
             (5, 1, 3, 1, 1, 1, 210, 501, 30, 29, 92, "30"), (5, 1, 4, 1, 1, 1, 100, 600, 40, 30, 93, "2,")]
     tsv = tmp_path / "p.tsv"
     tsv.write_text(head + "".join("\t".join(map(str, r)) + "\n" for r in rows), encoding="utf-8")
-    lines = _plugin("print(json.dumps([[w['text'] for w in P._join(ln)] for ln in P._words(sys.argv[2])]))", str(tsv))
+    lines = [[w["text"] for w in join_words(ln)] for ln in read_tsv(tsv)]
     assert lines == [["47,179.30"], ["2,"]]
 
 

@@ -1,0 +1,75 @@
+"""One scanned page through Tesseract: its words, regrouped and repaired, and its text layer.
+
+The page is rendered grey at DPI by pdfium (no Ghostscript, no OCRmyPDF: their start and
+rasterisation were ~0.9 s of CPU a page, measured with bench/ocr_accuracy.py) and read
+once by Tesseract for TSV (word boxes and confidences); header cells that read badly are
+read again alone (parsers/ocr_cells.py); words are cut at the rules and joined within a
+cell (parsers/ocr_words.py) and drawn as the page's text layer (parsers/ocr_layer.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from parsers.ocr_cells import grid_cells, header_cells, replace_cells, reread
+from parsers.ocr_layer import text_layer
+from parsers.ocr_words import cut_at_rules, join_words, read_tsv, vertical_rules
+
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # Tesseract's OpenMP threads only burn CPU on a shared machine
+
+
+def tesseract_args(languages: str, pageseg: int | None, dpi: int) -> list[str]:
+    args = ["tesseract", "-l", languages, "--oem", "1", "--dpi", str(dpi)]
+    return args + (["--psm", str(pageseg)] if pageseg is not None else [])
+
+
+def page_image(page: pdfium.PdfPage, dpi: int):
+    """(grey image, px per pt) of the page as displayed. A scan that is one upright image
+    covering the page is taken as stored, pixel for pixel, upsampled by whole pixels to
+    about dpi when coarser: a rendering resamples it (its size is off by a pixel) and the
+    blur cost digits (6,620.08 read as .08; measured). Anything else is rendered."""
+    from PIL import Image
+
+    images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+    x0, y0, x1, y1 = page.get_cropbox()
+    if len(images) == 1 and page.get_rotation() % 360 == 0:
+        a, b, c, d, e, f = images[0].get_matrix().get()
+        if b == 0 and c == 0 and abs(a - (x1 - x0)) < 1 and abs(d - (y1 - y0)) < 1 and abs(e - x0) < 1 \
+                and abs(f - y0) < 1:
+            try:
+                im = images[0].get_bitmap(render=False).to_pil().convert("L")
+            except (pdfium.PdfiumError, ValueError, OSError):
+                im = None
+            if im is not None:
+                k = max(1, round(dpi / (im.size[0] / (x1 - x0) * 72)))
+                if k > 1:
+                    im = im.resize((im.size[0] * k, im.size[1] * k), Image.NEAREST)
+                return im, im.size[0] / (x1 - x0)
+    scale = dpi / 72.0
+    return page.render(scale=scale, grayscale=True).to_pil().convert("L"), scale
+
+
+def read_page(page: pdfium.PdfPage, rules: list[list[float]], work: Path, languages: str,
+              pageseg: int | None, dpi: int, timeout: float) -> tuple[list[list[dict]], bytes, float]:
+    """(lines of words with boxes in image px, the one-page text layer PDF, image px per pt)."""
+    image, scale = page_image(page, dpi)
+    dpi = round(scale * 72)
+    png = work.with_suffix(".pgm")
+    image.save(png)
+    args = tesseract_args(languages, pageseg, dpi)
+    subprocess.run([*args, str(png), str(work), "tsv"], check=True, capture_output=True, timeout=timeout, env=ENV)
+    lines = read_tsv(work.with_suffix(".tsv"))
+    if rules:
+        todo = header_cells(grid_cells(rules, image.size), [w for ln in lines for w in ln], image)
+        if todo:
+            base = tesseract_args(languages, None, dpi)  # reread() sets its own segmentation
+            lines = replace_cells(lines, reread(image, todo, work, base, timeout, ENV))
+    vrules = vertical_rules(rules, image.size)
+    lines = [join_words(cut_at_rules(line, vrules), vrules) for line in lines]
+    size_pt = (image.size[0] / scale, image.size[1] / scale)
+    return lines, text_layer(lines, rules, size_pt, scale), scale
