@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 from parsers.ocr_cells import grid_cells, header_cells, replace_cells, reread
 from parsers.ocr_layer import text_layer
 from parsers.ocr_words import cut_at_rules, join_words, read_tsv, vertical_rules
 
+# page /Rotate -> the exact turn (PIL transpose) that shows a stored image as displayed
+TURN = {0: None, 90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # Tesseract's OpenMP threads only burn CPU on a shared machine
 
 
@@ -33,11 +36,10 @@ def page_image(page: pdfium.PdfPage, dpi: int):
     covering the page is taken as stored, pixel for pixel, upsampled by whole pixels to
     about dpi when coarser: a rendering resamples it (its size is off by a pixel) and the
     blur cost digits (6,620.08 read as .08; measured). Anything else is rendered."""
-    from PIL import Image
-
     images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
     x0, y0, x1, y1 = page.get_cropbox()
-    if len(images) == 1 and page.get_rotation() % 360 == 0:
+    rotation = page.get_rotation() % 360
+    if len(images) == 1 and rotation in TURN:
         a, b, c, d, e, f = images[0].get_matrix().get()
         if b == 0 and c == 0 and abs(a - (x1 - x0)) < 1 and abs(d - (y1 - y0)) < 1 and abs(e - x0) < 1 \
                 and abs(f - y0) < 1:
@@ -46,10 +48,13 @@ def page_image(page: pdfium.PdfPage, dpi: int):
             except (pdfium.PdfiumError, ValueError, OSError):
                 im = None
             if im is not None:
-                k = max(1, round(dpi / (im.size[0] / (x1 - x0) * 72)))
+                if TURN[rotation] is not None:
+                    im = im.transpose(TURN[rotation])  # as displayed: /Rotate turns the page clockwise
+                width_pt = (x1 - x0) if rotation in (0, 180) else (y1 - y0)
+                k = max(1, round(dpi / (im.size[0] / width_pt * 72)))
                 if k > 1:
                     im = im.resize((im.size[0] * k, im.size[1] * k), Image.NEAREST)
-                return im, im.size[0] / (x1 - x0)
+                return im, im.size[0] / width_pt
     scale = dpi / 72.0
     return page.render(scale=scale, grayscale=True).to_pil().convert("L"), scale
 
