@@ -260,17 +260,21 @@ def _check_headers(doc: Document, t, ocr_pages: set[int]) -> None:
     """A value key whose column header OCR did not read as a measure (empty, or garbled into
     words the vocabulary does not know) was given by position or kept under a column letter:
     its figures may stand under the wrong key, which no identity can see (基本支出 and 项目支出
-    swapped still add up). One failed check per such key that holds a non-zero figure."""
+    swapped still add up). So is a key named by a column letter (`*_col_*`): two headers read
+    as the same measure, one of them misread. One failed check per such key with a non-zero figure."""
     for key, label in t.columns.items():
-        if label == key or (label and measure_key(label.split("/"), None) is not None):
+        read = label == key or (label and measure_key(label.split("/"), None) is not None)
+        if read and "_col_" not in key:
             continue
         rows = [r for r in t.rows if r.page in ocr_pages and r.values.get(key)]
         if not rows:
             continue
+        why = ("its header reads as another column's measure" if read
+               else "its header was not read as a measure")
         doc.checks.append(Check(
             rule="ocr header", table=f"{t.kind} ({t.label or t.title})", passed=False, page=rows[0].page,
             expected=None, actual=None,
-            detail=f"column '{key}': its header was not read as a measure by OCR ({label or 'nothing read'!r}); "
+            detail=f"column '{key}': {why} by OCR ({label or 'nothing read'!r}); "
                    f"the column's {len(rows)} figures may stand under the wrong key"))
 
 

@@ -80,6 +80,12 @@ def test_a_key_whose_header_ocr_did_not_read_is_a_failed_check():
     garbled, result = _doc({"total": "合it", "basic": "基本支出"}, {"total": 1.0, "basic": 1.0})
     annotate(garbled, result)
     assert [c.detail.split(":")[0] for c in garbled.checks] == ["column 'total'"]
+    # two headers read as one measure: the second, named by its column letter, is suspect
+    twice, result = _doc({"total": "合计", "basic": "2026年基本支出/合;", "basic_col_e": "2026年基本支出"},
+                         {"total": 1.0, "basic": 1.0, "basic_col_e": 1.0})
+    annotate(twice, result)
+    assert [c.detail.split(":")[0] for c in twice.checks] == ["column 'basic_col_e'"]
+    assert "another column's measure" in twice.checks[0].detail
     # headers read (or columns without a figure) are not flagged
     ok, result = _doc({"total": "合计", "basic": "基本支出", "project": "", "business": "pean"},
                       {"total": 1.0, "basic": 1.0, "project": 0.0, "business": 0.0})
