@@ -4,7 +4,7 @@ Why: Tesseract's page layout analysis runs the lines of a table header's cells t
 (a two-line 事业单位经营 / 支出 beside one-line cells came out as one low-confidence word, or as
 nothing), and a header not read is a column whose figures get no key or a guessed one. Read
 alone, without the rules around it, such a cell reads right (page segmentation 6: one
-block). The cells come from the ruling lines parsers/ocr_rules.py found; only header cells
+block); so does a cell whose amount lost the digits that touch a rule (parsers/ocr_engine.py). The cells come from the ruling lines parsers/ocr_rules.py found; only header cells
 (above the table's first row of figures) whose words are under REREAD_CONF, or that hold ink
 and no word, are read again, all of one page in one Tesseract run (cell crops stacked), so a
 page whose header read well costs nothing more.
@@ -46,7 +46,7 @@ def grid_cells(rules: list[list[float]], size: tuple[int, int]) -> list[tuple[fl
     return sorted(out, key=lambda c: (c[1], c[0]))
 
 
-def _inside(word: dict, cell: tuple[float, float, float, float]) -> bool:
+def inside(word: dict, cell: tuple[float, float, float, float]) -> bool:
     cx, cy = (word["x0"] + word["x1"]) / 2, (word["y0"] + word["y1"]) / 2
     return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
 
@@ -54,7 +54,7 @@ def _inside(word: dict, cell: tuple[float, float, float, float]) -> bool:
 def header_cells(cells: list[tuple], words: list[dict], image) -> list[tuple]:
     """The header cells to read again: above the first cell holding a figure, with a word
     under REREAD_CONF, or with ink and no word."""
-    tops = [c[1] for c in cells if any(_inside(w, c) and AMOUNT.search(w["text"]) for w in words)]
+    tops = [c[1] for c in cells if any(inside(w, c) and AMOUNT.search(w["text"]) for w in words)]
     if not tops:
         return []
     first_row = min(tops)
@@ -62,10 +62,10 @@ def header_cells(cells: list[tuple], words: list[dict], image) -> list[tuple]:
     for c in cells:
         if c[3] > first_row + INSET:
             continue
-        inside = [w for w in words if _inside(w, c)]
-        if inside and min(w["conf"] for w in inside) >= REREAD_CONF:
+        held = [w for w in words if inside(w, c)]
+        if held and min(w["conf"] for w in held) >= REREAD_CONF:
             continue
-        if not inside and _ink(image, c) < MIN_INK:
+        if not held and _ink(image, c) < MIN_INK:
             continue
         out.append(c)
     return out[:MAX_CELLS]
@@ -114,24 +114,25 @@ def reread(image, cells: list[tuple], work: Path, args: list[str], timeout: floa
     return out
 
 
-def replace_cells(lines: list[list[dict]], new: dict[tuple, list[dict]]) -> list[list[dict]]:
+def replace_cells(lines: list[list[dict]], new: dict[tuple, list[dict]], force: bool = False) -> list[list[dict]]:
     """The page's lines with each re-read cell's words swapped for the new ones, where the
-    new read is more confident (a cell the first read left empty takes any new word)."""
+    new read is more confident (a cell the first read left empty takes any new word), or
+    always (force: the caller has judged the new read better)."""
     flat = [w for ln in lines for w in ln]
     taken: list[tuple] = []
     extra: list[list[dict]] = []
     for c, words in new.items():
         if not words:
             continue
-        old = [w for w in flat if _inside(w, c)]
-        if old and _mean(words) <= _mean(old):
+        old = [w for w in flat if inside(w, c)]
+        if old and not force and _mean(words) <= _mean(old):
             continue
         taken.append(c)
         by_line: dict[tuple, list[dict]] = {}
         for w in words:
             by_line.setdefault(w.pop("line"), []).append(w)
         extra.extend(sorted(ln, key=lambda w: w["x0"]) for ln in by_line.values())
-    kept = [[w for w in ln if not any(_inside(w, c) for c in taken)] for ln in lines]
+    kept = [[w for w in ln if not any(inside(w, c) for c in taken)] for ln in lines]
     return [ln for ln in kept if ln] + extra
 
 

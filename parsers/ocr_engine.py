@@ -10,6 +10,7 @@ cell (parsers/ocr_words.py) and drawn as the page's text layer (parsers/ocr_laye
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -17,12 +18,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from parsers.ocr_cells import grid_cells, header_cells, replace_cells, reread
+from parsers.ocr_cells import MAX_CELLS, grid_cells, header_cells, inside, replace_cells, reread
 from parsers.ocr_layer import text_layer
 from parsers.ocr_words import cut_at_rules, join_words, read_tsv, vertical_rules
 
 # page /Rotate -> the exact turn (PIL transpose) that shows a stored image as displayed
 TURN = {0: None, 90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+FRAGMENT = re.compile(r"^(?:[.,]\d[\d,.]*|\d[\d,.]*[.,])$")  # an amount that lost digits at a separator
+AMOUNT_TEXT = re.compile(r"^-?\d{1,3}(?:,?\d{3})*(?:\.\d{1,6})?$")
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # Tesseract's OpenMP threads only burn CPU on a shared machine
 
 
@@ -69,12 +72,47 @@ def read_page(page: pdfium.PdfPage, rules: list[list[float]], work: Path, langua
     args = tesseract_args(languages, pageseg, dpi)
     subprocess.run([*args, str(png), str(work), "tsv"], check=True, capture_output=True, timeout=timeout, env=ENV)
     lines = read_tsv(work.with_suffix(".tsv"))
-    if rules:
-        todo = header_cells(grid_cells(rules, image.size), [w for ln in lines for w in ln], image)
-        if todo:
-            base = tesseract_args(languages, None, dpi)  # reread() sets its own segmentation
-            lines = replace_cells(lines, reread(image, todo, work, base, timeout, ENV))
     vrules = vertical_rules(rules, image.size)
+    if rules:
+        cells = grid_cells(rules, image.size)
+        base = tesseract_args(languages, None, dpi)  # reread() sets its own segmentation
+        todo = header_cells(cells, [w for ln in lines for w in ln], image)
+        if todo:
+            lines = replace_cells(lines, reread(image, todo, work, base, timeout, ENV))
+        lines = _fix_fragments(image, cells, lines, vrules, work, base, timeout)
     lines = [join_words(cut_at_rules(line, vrules), vrules) for line in lines]
     size_pt = (image.size[0] / scale, image.size[1] / scale)
     return lines, text_layer(lines, rules, size_pt, scale), scale
+
+
+def _fix_fragments(image, cells: list[tuple], lines: list[list[dict]], vrules: list, work: Path,
+                   args: list[str], timeout: float) -> list[list[dict]]:
+    """Cells whose amount came out a fragment ("395." for 395.60: digits that touch a rule are
+    lost in the page read) read again alone, without their rules; the new read is kept where
+    it is a whole amount with more digits."""
+    joined = [w for ln in lines for w in join_words(cut_at_rules([dict(w) for w in ln], vrules), vrules)]
+    frags = [w for w in joined if FRAGMENT.match(w["text"])]
+    todo = [c for c in cells if any(inside(w, c) for w in frags)][:MAX_CELLS]
+    if not todo:
+        return lines
+    # the lost digits may have gone to the next cell's first word ("1,935." | "361、一般…")
+    right = [n for c in todo for n in cells if abs(n[0] - c[2]) < 2 and n[1] == c[1] and n not in todo]
+    better = {}
+    for c, words in reread(image, todo + right, work.with_name(work.name + "-fragments"), args, timeout, ENV).items():
+        new = _text(words)
+        if c in right:
+            old = _text([w for w in joined if inside(w, c)])
+            lost = old[:len(old) - len(new)] if new and old.endswith(new) else ""
+            if lost.isdigit():
+                better[c] = words
+        elif AMOUNT_TEXT.match(new) and _digits(new) > _digits("".join(w["text"] for w in frags if inside(w, c))):
+            better[c] = words
+    return replace_cells(lines, better, force=True)
+
+
+def _text(words: list[dict]) -> str:
+    return "".join(w["text"] for w in join_words([dict(w) for w in sorted(words, key=lambda w: w["x0"])]))
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)

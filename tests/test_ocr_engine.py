@@ -83,3 +83,16 @@ def test_a_rotated_scan_is_read_and_its_text_layer_lies_over_the_scan(tmp_path):
     assert t.total == {"total": 15179500.0, "personnel": 13949700.0, "public": 1229800.0}
     assert r["30101"] == {"total": 2250800.0, "personnel": 2250800.0, "public": 0.0}
     assert r["302"] == {"total": 1717800.0, "personnel": 488000.0, "public": 1229800.0}
+
+
+@pytest.mark.slow
+def test_digits_lost_against_a_rule_are_read_again_with_their_cell(tmp_path):
+    # 苏州 公开08表: the 公用经费 column's decimals touch the table's right border; the page
+    # read gave "395." for 395.60 (a fragment); the cell read alone gives the whole amount
+    doc = parse_pdf(Path(__file__).parent / "fixtures" / "ocr" / "suzhou_shenjiju_2026_p17_scan300.pdf", ocr=True,
+                    derived_dir=tmp_path)
+    t = next(t for t in doc.tables if t.kind == "gpb_basic_by_econ")
+    r = {x.code: x.values for x in t.rows}
+    assert r["302"] == {"total": 3956000.0, "personnel": 0.0, "public": 3956000.0}
+    assert r["30205"]["public"] == 5000.0 and r["30211"]["public"] == 764500.0 and r["30299"]["public"] == 828400.0
+    assert not [c for c in doc.checks if c.rule == "ocr confidence" and "395." in c.detail]
