@@ -7,14 +7,15 @@ would. For each size (default 100, 1,000 and 10,000) a fresh DuckDB file is load
 the pipeline's batch loader (warehouse.batch.load_documents, `--batch` documents a
 transaction); printed: ms per report over the whole size and per fifth of it (linearity),
 and the warehouse bytes per report after CHECKPOINT. `--baseline N` first loads N reports
-with load_document, one transaction each, in the same run, for the ratio.
+with load_document, one transaction each, in the same run, for the ratio. CPU ms (all
+threads) are printed too: on a shared machine they move less than the wall clock.
 
 The row-insert loader this replaced (commit 56bb31d) is not kept callable; its figures are
 quoted: 424 ms a report (docs/SCALE.md, 500 reports) and 370 ms a report measured with this
 bench's previous version on samples/corpus, 100 reports, on 2026-12-01.
 
 usage: python bench/load_speed.py [--sizes 100,1000,10000] [--batch 100] [--baseline 100]
-                                  [--no-keys] [--work DIR] [PDF_DIR]
+                                  [--indexes] [--work DIR] [PDF_DIR]
 """
 
 from __future__ import annotations
@@ -69,34 +70,33 @@ def items(base: list, start: int, stop: int) -> list[dict]:
             for d in (variant(base[i % len(base)], i) for i in range(start, stop))]
 
 
-def run_size(base: list, n: int, batch: int, db: Path, keys: bool = True) -> dict:
+def run_size(base: list, n: int, batch: int, db: Path, indexes: bool = False) -> dict:
     """Load n scaled reports into a fresh file; ms a report per slice and in all, bytes a report."""
     from warehouse import writer
     from warehouse.batch import load_documents
 
     db.unlink(missing_ok=True)
-    slices, rows, failed, t_all = [], 0, 0, 0.0
+    slices, rows, failed, t_all, cpu = [], 0, 0, 0.0, 0.0
     with writer(db) as con:
-        if not keys:  # what the natural keys (migration 009) cost in time and bytes
-            for (name,) in con.execute("SELECT index_name FROM duckdb_indexes() WHERE is_unique AND "
-                                       "index_name LIKE '%\\_key' ESCAPE '\\'").fetchall():
-                con.execute(f"DROP INDEX {name}")
+        if indexes:  # the unique indexes of migration 009, which 010 replaced by the loader's key check
+            con.execute((ROOT / "warehouse" / "migrations" / "009_keys.sql").read_text(encoding="utf-8"))
         con.execute("CHECKPOINT")
         size0 = db.stat().st_size
         step = max(n // SLICES, 1)
         for start in range(0, n, step):
             todo = items(base, start, min(start + step, n))  # built outside the clock
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for b in range(0, len(todo), batch):
                 results = load_documents(con, todo[b:b + batch])
                 rows += sum(r for r in results if isinstance(r, int))
                 failed += sum(1 for r in results if not isinstance(r, int))
             dt = time.perf_counter() - t0
             t_all += dt
+            cpu += time.process_time() - c0
             slices.append(1000 * dt / len(todo))
         con.execute("CHECKPOINT")
     size = db.stat().st_size
-    return {"n": n, "ms": 1000 * t_all / n, "slices": slices, "rows": rows, "failed": failed,
+    return {"n": n, "ms": 1000 * t_all / n, "cpu_ms": 1000 * cpu / n, "slices": slices, "rows": rows, "failed": failed,
             "bytes": (size - size0) / n, "size": size, "empty": size0}
 
 
@@ -120,7 +120,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--baseline", type=int, default=100, help="reports loaded one transaction each (0: skip)")
     ap.add_argument("--work", default=None, help="directory for the JSON cache and the warehouses")
-    ap.add_argument("--no-keys", action="store_true", help="drop the fact tables' unique keys first")
+    ap.add_argument("--indexes", action="store_true",
+                    help="create migration 009's unique indexes first (what they cost; 010 dropped them)")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     work = Path(a.work or tempfile.mkdtemp(prefix="load-speed-"))
@@ -134,9 +135,9 @@ def main() -> None:
         print(f"load_document, one transaction a report, {a.baseline} reports: {one:.1f} ms a report")
     results = []
     for n in (int(s) for s in a.sizes.split(",")):
-        r = run_size(base, n, a.batch, work / f"warehouse_{n}.duckdb", keys=not a.no_keys)
+        r = run_size(base, n, a.batch, work / f"warehouse_{n}.duckdb", indexes=a.indexes)
         results.append(r)
-        print(f"{n:6d} reports: {r['ms']:6.1f} ms a report (fifths: {', '.join(f'{s:.1f}' for s in r['slices'])}); "
+        print(f"{n:6d} reports: {r['ms']:6.1f} ms a report, {r['cpu_ms']:.1f} CPU ms (fifths: {', '.join(f'{s:.1f}' for s in r['slices'])}); "
               f"{r['rows']} budget lines, {r['failed']} failed; warehouse {r['size'] / 1e6:.1f} MB, "
               f"{r['bytes'] / 1e3:.1f} kB a report ({r['empty'] / 1e6:.1f} MB empty)")
     last = results[-1]

@@ -19,14 +19,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warehouse.columns import Columns
+from warehouse.keys import check_unique
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]],
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]] | Columns,
                 *, suffix: str = "") -> int:
-    """INSERT rows (dicts sharing one key set) into `table` by column name, followed by
-    `suffix` (an ON CONFLICT clause); return the count."""
-    if not rows:
+    """INSERT rows (dicts sharing one key set, or Columns) into `table` by column name, followed
+    by `suffix` (an ON CONFLICT clause); return the count."""
+    if not len(rows):
         return 0
     data = arrow_table(rows)
+    check_unique(table, data)
     view = f"_insert_{table}"
     with registered(con, view, data):
         con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM "{view}" {suffix}')
@@ -47,10 +51,13 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> Ite
     con.unregister(name)
 
 
-def arrow_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
-    """Columns of the first row's keys (converted in C++: a Python list per column costs 8×);
-    float columns as their shortest decimal text."""
-    data = pa.Table.from_pylist(list(rows))
+def arrow_table(rows: Sequence[dict[str, Any]] | Columns) -> pa.Table:
+    """Columns of the first row's keys (converted in C++: a Python list per column costs 8×),
+    or of the Columns; float columns as their shortest decimal text."""
+    if isinstance(rows, Columns):
+        data = rows.arrow()
+    else:
+        data = pa.Table.from_pylist(list(rows))
     for i, f in enumerate(data.schema):
         if pa.types.is_floating(f.type):
             data = data.set_column(i, f.name, pc.cast(data.column(i), pa.string()))

@@ -13,12 +13,15 @@ import math
 from functools import lru_cache
 from typing import Any
 
+import pyarrow as pa
+
 from parsers.document import Document, Row, Table
 from parsers.normalise.codes import level_of, scheme_of
 from parsers.normalise.names import normalise_name
+from warehouse.columns import Columns
 from warehouse.errors import LoadError
 
-Records = dict[str, list[dict[str, Any]]]
+Records = dict[str, Any]  # table → list of row dicts, or Columns
 LIMIT = 1e16  # DECIMAL(18,2) holds |x| < 10^16
 _norm = lru_cache(maxsize=1 << 16)(normalise_name)  # row names repeat across tables and reports
 
@@ -32,23 +35,30 @@ def yuan(value: float, where: str) -> float:
 
 def lenient_yuan(value: object) -> float | None:
     """A diagnostic figure: unusable (non-finite, too large for DECIMAL(18,2)) becomes NULL."""
+    if type(value) is float:  # the common case, ~500 a report: NaN and ±inf fail the comparison
+        return value if -LIMIT < value < LIMIT else None
     ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     return value if ok and abs(value) < LIMIT else None
 
 
 def lenient_number(value: object) -> float | None:
     """A ratio or tolerance: a finite number or NULL."""
+    if type(value) is float:
+        return value if value - value == 0 else None  # inf - inf and NaN are NaN
+    if value is None:
+        return None
     ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     return float(value) if ok else None
 
 
 def table_records(doc: Document, doc_id: str) -> Records:
     """doc_tables, line_amounts, table_totals and summary_items rows for every table."""
-    out: Records = {"doc_tables": [], "line_amounts": [], "table_totals": [], "summary_items": []}
+    lines = Columns(LINE_COLUMNS, ("measure", "amount_yuan"), LINE_TYPES)
+    out: Records = {"doc_tables": [], "line_amounts": lines, "table_totals": [], "summary_items": []}
     for t_idx, table in enumerate(doc.tables):
         out["doc_tables"].append(_table_row(doc_id, t_idx, table))
         for r_idx, row in enumerate(table.rows):
-            out["line_amounts"].extend(_line_rows(doc_id, t_idx, table, r_idx, row))
+            _line_rows(lines, doc_id, t_idx, table, r_idx, row)
         for measure, value in table.total.items():
             out["table_totals"].append({
                 "doc_id": doc_id, "table_idx": t_idx, "table_kind": table.kind,
@@ -76,31 +86,39 @@ def _table_row(doc_id: str, t_idx: int, table: Table) -> dict[str, Any]:
     }
 
 
-def _line_rows(doc_id: str, t_idx: int, table: Table, r_idx: int, row: Row) -> list[dict[str, Any]]:
-    code = (row.code or "").strip() or None
-    base = {
-        "doc_id": doc_id, "table_idx": t_idx, "row_idx": r_idx, "table_kind": table.kind,
-        "table_label": table.label, "table_title": table.title, "money_unit": table.money_unit,
-        "code": code, "level": row.level or level_of(code), "scheme": row.scheme or scheme_of(code),
-        "code_source": row.code_source, "name": row.name, "name_norm": _norm(row.name),
-        "row_unit": _norm(row.unit), "project": row.project, "page": row.page,
-    }
-    for m, v in row.values.items():
-        if not isinstance(v, float) or not math.isfinite(v):
+LINE_COLUMNS = ("doc_id", "table_idx", "row_idx", "table_kind", "table_label", "table_title", "money_unit",
+                "code", "level", "scheme", "code_source", "name", "name_norm", "row_unit", "project", "page")
+_S, _I = pa.string(), pa.int64()
+LINE_TYPES = (_S, _I, _I, _S, _S, _S, _S, _S, _I, _S, _S, _S, _S, _S, _S, _I)
+
+
+def _line_rows(lines: Columns, doc_id: str, t_idx: int, table: Table, r_idx: int, row: Row) -> None:
+    """One line_amounts row a measure of the row: the row's fields once, repeated per measure."""
+    values = row.values
+    if not values:
+        return
+    for m, v in values.items():
+        if type(v) is not float or v - v != 0:  # not a finite float: yuan() says where, or lets an int pass
             yuan(v, f"{table.label or table.kind} page {row.page} row {row.name!r} {m}")
-    return [{**base, "measure": m, "amount_yuan": v} for m, v in row.values.items()]
+    code = (row.code or "").strip() or None
+    lines.add((doc_id, t_idx, r_idx, table.kind, table.label, table.title, table.money_unit,
+               code, row.level or level_of(code), row.scheme or scheme_of(code), row.code_source, row.name,
+               _norm(row.name), _norm(row.unit), row.project, row.page), len(values))
+    lines.put("measure", values.keys())
+    lines.put("amount_yuan", values.values())
+
+
+CHECK_COLUMNS = ("doc_id", "check_idx", "rule", "table_name", "passed", "expected", "actual", "detail",
+                 "tolerance", "page")
+_F = pa.float64()
+CHECK_TYPES = (_S, _I, _S, _S, pa.bool_(), _F, _F, _S, _F, _I)
 
 
 def check_records(doc: Document, doc_id: str) -> Records:
     """quality_checks and parse_errors rows; a check's figures are diagnostics, so bad ones become NULL."""
-    checks = [
-        {
-            "doc_id": doc_id, "check_idx": i, "rule": c.rule, "table_name": c.table, "passed": c.passed,
-            "expected": lenient_yuan(c.expected), "actual": lenient_yuan(c.actual),
-            "detail": c.detail, "tolerance": lenient_number(c.tolerance), "page": c.page,
-        }
-        for i, c in enumerate(doc.checks)
-    ]
+    checks = Columns(CHECK_COLUMNS, types=CHECK_TYPES)
+    for i, c in enumerate(doc.checks):
+        checks.add((doc_id, i, c.rule, c.table, c.passed, lenient_yuan(c.expected), lenient_yuan(c.actual),
+                    c.detail, lenient_number(c.tolerance), c.page))
     errors = [{"doc_id": doc_id, "error_idx": i, "message": m} for i, m in enumerate(doc.errors)]
     return {"quality_checks": checks, "parse_errors": errors}
-

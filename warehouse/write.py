@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.columns import merged
 from warehouse.disclosure import TABLES as DISCLOSURE_TABLES
 from warehouse.insert import insert_rows
 from warehouse.prepare import Prepared
@@ -44,12 +45,12 @@ def write_prepared(con: duckdb.DuckDBPyConnection, batch: Sequence[Prepared]) ->
     _resolve_units(con, batch)
     _upsert_versions(con, [p.version for p in batch])
     _upsert_sources(con, batch)
-    tables: dict[str, list[dict[str, Any]]] = {}
+    tables: dict[str, list[Any]] = {}
     for p in batch:
         for table, rows in p.records.items():
-            tables.setdefault(table, []).extend(rows)
-    for table, rows in tables.items():
-        insert_rows(con, table, rows)
+            tables.setdefault(table, []).append(rows)
+    for table, parts in tables.items():
+        insert_rows(con, table, merged(parts))
 
 
 def _resolve_units(con: duckdb.DuckDBPyConnection, batch: Sequence[Prepared]) -> None:
