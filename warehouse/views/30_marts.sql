@@ -283,7 +283,8 @@ SELECT f.year, f.kind, f.code, f.name, f.level, f.unit, f.region, f.total_yuan A
        round(CAST(f.total_yuan AS DOUBLE) / nullif(CAST(s.total_expenditure AS DOUBLE), 0), 6) AS share,
        rank() OVER (PARTITION BY f.kind, f.year, f.code ORDER BY f.total_yuan DESC NULLS LAST) AS rank,
        count(*) OVER (PARTITION BY f.kind, f.year, f.code) AS n_units,
-       s.total_expenditure AS unit_total_expenditure, f.unit_id
+       s.total_expenditure AS unit_total_expenditure, f.unit_id,
+       s.consolidation, s.total_expenditure_source  -- for category_comparison: the summary is costly to join twice
 FROM spend_by_function f
 LEFT JOIN unit_year_kind_summary s USING (unit_id, year, kind);
 

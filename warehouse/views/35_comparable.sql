@@ -251,7 +251,6 @@ CREATE OR REPLACE VIEW category_comparison AS
 SELECT c.year, c.kind, c.code, c.name, c.level, u.category, c.unit, c.region, c.amount_yuan, c.share,
        rank() OVER (PARTITION BY c.kind, c.year, c.code, u.category ORDER BY c.share DESC NULLS LAST) AS rank_in_category,
        count(*) OVER (PARTITION BY c.kind, c.year, c.code, u.category) AS n_in_category,
-       c.unit_total_expenditure, s.consolidation, s.total_expenditure_source, c.unit_id
+       c.unit_total_expenditure, c.consolidation, c.total_expenditure_source, c.unit_id
 FROM unit_comparison c
-JOIN units u USING (unit_id)
-LEFT JOIN unit_year_kind_summary s ON s.unit_id = c.unit_id AND s.year = c.year AND s.kind = c.kind;
+JOIN units u USING (unit_id);
