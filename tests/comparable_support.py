@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from parsers import parse_pdf
 from parsers.document import Document
+from tests.parse_cache import cached_parse
 from warehouse import connect, load_document
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -15,7 +15,7 @@ REAL = Path(__file__).parent / "fixtures" / "real"
 
 @cache
 def parsed(name: str) -> Document:
-    return parse_pdf(REAL / name)
+    return cached_parse(REAL / name)
 
 
 def build(path: Path, names: list[str]):

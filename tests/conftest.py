@@ -19,6 +19,19 @@ import pytest
 os.environ.setdefault("BUDGET_ETL_OCR", "0")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_parses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fixture PDFs parsed once per run for all workers (tests/parse_cache.py): under the
+    root all workers' temp dirs share (pytest-xdist), else this process's own."""
+    from tests.parse_cache import PARSES_ENV
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    os.environ[PARSES_ENV] = str(root / "parses")
+    yield
+    os.environ.pop(PARSES_ENV, None)
+
+
 @pytest.fixture(scope="session")
 def api_url() -> Iterator[str]:
     """A real Prefect server for the whole session; in-process flows and `budget-etl run`

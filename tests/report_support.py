@@ -27,9 +27,9 @@ EXTRA = ROOT / "samples/corpus/suzhou_shenjiju_2026_yusuan.pdf"  # the "one new 
 
 @cache
 def parsed(pdf: Path):
-    from parsers.parse import parse_pdf
+    from tests.parse_cache import cached_parse
 
-    return parse_pdf(pdf, ocr=False)
+    return cached_parse(pdf, ocr=False)
 
 
 def add_document(data_dir: Path, pdf: Path) -> str:
