@@ -53,7 +53,7 @@ TIMEOUT = 180  # seconds a page may take in Tesseract before the stage gives up 
 # flag costs a look, a missed one a wrong figure).
 LOW_CONFIDENCE = 80.0
 # a derived file made with other settings (or other known misreadings) is redone
-SETTINGS = f"21|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
+SETTINGS = f"22|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
     FIXES_FILE.read_bytes() if FIXES_FILE.exists() else b"").hexdigest()[:12]
 
 
@@ -249,6 +249,12 @@ def annotate(doc: Document, result: OcrResult | None) -> None:
                     detail=f"{r.code or ''} {r.name}: amount(s) {', '.join(w['text'] for w in low)} read by OCR "
                            f"at confidence under {LOW_CONFIDENCE:.0f} or as a fragment".strip()))
         _check_headers(doc, t, ocr_pages)
+        if not t.money_unit and any(r.ocr and any(r.values.values()) for r in t.rows):
+            doc.checks.append(Check(
+                rule="ocr money unit", table=f"{t.kind} ({t.label or t.title})", passed=False,
+                page=min(ocr_pages.intersection(t.pages)), expected=None, actual=None,
+                detail="no 单位 line (万元 / 元) was read by OCR for this table: its amounts are taken as 元 and "
+                       "may be off by 10,000"))
 
 
 def _fragment(text: str) -> bool:
@@ -270,11 +276,11 @@ def _check_headers(doc: Document, t, ocr_pages: set[int]) -> None:
         if not rows:
             continue
         why = ("its header reads as another column's measure" if read
-               else "its header was not read as a measure")
+               else "its header names no measure (misread, or not in the vocabulary)")
         doc.checks.append(Check(
             rule="ocr header", table=f"{t.kind} ({t.label or t.title})", passed=False, page=rows[0].page,
             expected=None, actual=None,
-            detail=f"column '{key}': {why} by OCR ({label or 'nothing read'!r}); "
+            detail=f"column '{key}': on an OCR'd page {why} ({label or 'nothing read'!r}); "
                    f"the column's {len(rows)} figures may stand under the wrong key"))
 
 

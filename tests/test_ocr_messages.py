@@ -87,3 +87,11 @@ def _repair(tokens: list[str]) -> list[str]:
 def test_amount_tokens_are_repaired_only_where_unambiguous():
     assert _repair(["1, 394. 97", "l,2O4.5б", "122.98", "30101", "基本工资", "TRA", "2O26年", "S0"]) == \
         ["1,394.97", "1,204.56", "122.98", "30101", "基本工资", "TRA", "2O26年", "S0"]
+
+
+def test_known_misreadings_are_fixed_and_words_left_alone():
+    from parsers.ocr_words import fix_words
+
+    assert fix_words("单位，万元") == "单位：万元" and fix_words("单位,元") == "单位：元"  # else amounts read as 元
+    assert fix_words("绩效评价结采") == "绩效评价结果" and fix_words("基本文出") == "基本支出"
+    assert fix_words("各单位，要") == "各单位，要"  # a comma after 单位 in prose stays

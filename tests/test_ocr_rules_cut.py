@@ -76,7 +76,7 @@ def test_a_key_whose_header_ocr_did_not_read_is_a_failed_check():
     annotate(doc, result)
     [check] = doc.checks
     assert check.rule == "ocr header" and not check.passed and check.page == 1
-    assert "'project'" in check.detail and "nothing read" in check.detail
+    assert "'project'" in check.detail and "nothing read" in check.detail and "names no measure" in check.detail
     garbled, result = _doc({"total": "合it", "basic": "基本支出"}, {"total": 1.0, "basic": 1.0})
     annotate(garbled, result)
     assert [c.detail.split(":")[0] for c in garbled.checks] == ["column 'total'"]
@@ -86,6 +86,11 @@ def test_a_key_whose_header_ocr_did_not_read_is_a_failed_check():
     annotate(twice, result)
     assert [c.detail.split(":")[0] for c in twice.checks] == ["column 'basic_col_e'"]
     assert "another column's measure" in twice.checks[0].detail
+    # a table whose 单位 line OCR did not read: its amounts may be off by 10,000
+    no_unit, result = _doc({"total": "合计"}, {"total": 1.0})
+    no_unit.tables[0].money_unit = None
+    annotate(no_unit, result)
+    assert [c.rule for c in no_unit.checks] == ["ocr money unit"] and no_unit.checks[0].page == 1
     # headers read (or columns without a figure) are not flagged
     ok, result = _doc({"total": "合计", "basic": "基本支出", "project": "", "business": "pean"},
                       {"total": 1.0, "basic": 1.0, "project": 0.0, "business": 0.0})
