@@ -14,7 +14,7 @@ The row-insert loader this replaced (commit 56bb31d) is not kept callable; its f
 quoted: 424 ms a report (docs/SCALE.md, 500 reports) and 370 ms a report measured with this
 bench's previous version on samples/corpus, 100 reports, on 2026-12-01.
 
-usage: python bench/load_speed.py [--sizes 100,1000,10000] [--batch 100] [--baseline 100]
+usage: python bench/load_speed.py [--sizes 100,1000,10000] [--batch 250] [--baseline 100]
                                   [--indexes] [--work DIR] [PDF_DIR]
 """
 
@@ -117,7 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("pdf_dir", nargs="?", default=str(ROOT / "samples" / "corpus"))
     ap.add_argument("--sizes", default="100,1000,10000")
-    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--baseline", type=int, default=100, help="reports loaded one transaction each (0: skip)")
     ap.add_argument("--work", default=None, help="directory for the JSON cache and the warehouses")
     ap.add_argument("--indexes", action="store_true",

@@ -21,7 +21,7 @@ from flows.orchestration.pipeline import Parsed, WorkItem, apply_hint
 LOAD_PAUSE_ENV = "BUDGET_ETL_LOAD_PAUSE"  # test hook: seconds to sleep after each batch's commit
 LOAD_HOLD_ENV = "BUDGET_ETL_LOAD_HOLD"  # test hook: seconds to hold each batch's transaction open
 LOAD_BATCH_ENV = "BUDGET_ETL_LOAD_BATCH"  # documents a transaction (default LOAD_BATCH)
-LOAD_BATCH = 100  # bench/load_speed.py: 10.5 ms a report at 100 a transaction, 10.1 at 250
+LOAD_BATCH = 250  # bench/load_speed.py, 1,000 reports: 11.7 ms a report at 100 a transaction, 9.0 at 250, 10.1 at 500
 
 
 def batch_size() -> int:
