@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -227,6 +228,7 @@ def annotate(doc: Document, result: OcrResult | None) -> None:
     words or fragments, and value keys whose column header OCR did not read."""
     if result is None:
         return
+    _check_unread_pages(doc, result)
     ocr_pages = set(result.pages)
     for t in doc.tables:
         if not ocr_pages.intersection(t.pages):
@@ -255,6 +257,24 @@ def annotate(doc: Document, result: OcrResult | None) -> None:
                 page=min(ocr_pages.intersection(t.pages)), expected=None, actual=None,
                 detail="no 单位 line (万元 / 元) was read by OCR for this table: its amounts are taken as 元 and "
                        "may be off by 10,000"))
+
+
+CODED = re.compile(r"^(?:\d{3}|\d{5}|\d{7})(?:$|[-—－:：、.]?[\u4e00-\u9fff])")  # 2040601, 2040601-行政运行
+MIN_CODED_WORDS = 3  # an OCR'd page printing this many coded words holds a coded table
+
+
+def _check_unread_pages(doc: Document, result: OcrResult) -> None:
+    """An OCR'd page that prints coded lines but gives no table a coded row (the header or
+    the grid was not made out) loses a whole table silently: one failed check per such page."""
+    for page in result.pages:
+        coded = [w for w in result.words.get(page, []) if CODED.match(w["text"])]
+        if len(coded) < MIN_CODED_WORDS or any(r.page == page and r.code for t in doc.tables for r in t.rows):
+            continue
+        on_page = [t for t in doc.tables if page in t.pages]
+        doc.checks.append(Check(
+            rule="ocr page unread", table=f"{on_page[0].kind} ({on_page[0].label or on_page[0].title})" if on_page else "",
+            passed=False, page=page, expected=float(len(coded)), actual=0.0,
+            detail=f"page {page}: OCR read {len(coded)} coded lines, but no table row was read from the page"))
 
 
 def _fragment(text: str) -> bool:

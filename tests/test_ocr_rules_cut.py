@@ -127,3 +127,18 @@ def test_shanghai_split_codes_beside_rules_are_read(tmp_path):
                       "20134", "2013402", "20138", "2013802"}
     assert r["2010507"] == {"total": 257700.0, "basic": 0.0, "project": 257700.0}
     assert r["20133"] == {"total": 1106000.0, "basic": 0.0, "project": 1106000.0}
+
+
+def test_a_page_printing_coded_lines_no_table_read_is_a_failed_check():
+    t = Table(kind="expenditure_by_function", title="支出总表", label="预算03表", pages=[1], money_unit="万元")
+    doc = Document(source=Source(file="x.pdf", sha256="0" * 64, pages=1), tables=[t])
+    words = [{"text": f"2040601-行政运行{i}", "conf": 90.0, "bbox": [10, 20 * i, 80, 20 * i + 8]} for i in range(3)]
+    result = OcrResult(Path("x.ocr.pdf"), PdfText(Path("x.ocr.pdf"), "0" * 64), [1], {1: 90.0}, {1: words})
+    annotate(doc, result)
+    [check] = doc.checks
+    assert check.rule == "ocr page unread" and check.table == "expenditure_by_function (预算03表)" and check.page == 1
+    assert "3 coded lines" in check.detail
+    t.rows = [Row(code="2040601", name="行政运行", page=1, values={"total": 1.0})]
+    doc.checks = []
+    annotate(doc, result)
+    assert not [c for c in doc.checks if c.rule == "ocr page unread"]
