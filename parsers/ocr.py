@@ -54,7 +54,7 @@ TIMEOUT = 180  # seconds a page may take in Tesseract before the stage gives up 
 # flag costs a look, a missed one a wrong figure).
 LOW_CONFIDENCE = 80.0
 # a derived file made with other settings (or other known misreadings) is redone
-SETTINGS = f"22|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
+SETTINGS = f"23|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
     FIXES_FILE.read_bytes() if FIXES_FILE.exists() else b"").hexdigest()[:12]
 
 
