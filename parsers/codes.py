@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from parsers.normalise.codes import DIGIT_BY_SCHEME, LENGTH_BY_LEVEL, level_of
 from parsers.normalise.names import loose_name
-from parsers.normalise.reference import class_names, reference_names
+from parsers.normalise.reference import class_names, learned_names, reference_names
 
 
 def match_codes_by_name(tables: list) -> int:
@@ -26,6 +26,8 @@ def match_codes_by_name(tables: list) -> int:
             index.setdefault(loose_name(name), set()).add(code)
     for name, code in class_names().items():
         index.setdefault(name, set()).add(code)
+    for code, name in learned_names():
+        index.setdefault(loose_name(name), set()).add(code)
     matched = 0
     for t in tables:
         parents: dict[int, str | None] = {}

@@ -6,6 +6,8 @@ table was built from. parsers/verify.py compares tables with these records.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,24 +87,64 @@ def _is_figure(word: str, integers: bool) -> bool:
     return integers or "." in w or "," in w
 
 
+# An integer after the name in a table of decimals is a figure (西安 prints 3082 and 7 beside
+# 3523.12) when it has 3+ digits or is 0; a shorter one only when it stands right-aligned
+# under other figures: one printed at the end of a name (专项经费 1) or in a 行次 column is not.
+LONG_BARE_FIGURE = re.compile(r"-?\d{3,}|0")
+SHORT_BARE_FIGURE = re.compile(r"-?\d{1,2}")
+COLUMN_EDGE = 3.0  # pt: right edges of one right-aligned column
+PROSE_MARK = re.compile(r"[，。；]")  # a sentence's year (从 2008) is no figure
+
+
+def _code_like(word: str) -> bool:
+    m = CODE_WORD.match(word)
+    return bool(m) and m.end() == len(word)
+
+
+def _figure_edges(lines: list[TextLine]) -> list[float]:
+    return sorted(x1 for ln in lines for _, x1, w in ln.words
+                  if _is_figure(w.strip(), False) or LONG_BARE_FIGURE.fullmatch(w.strip()) and not _code_like(w.strip()))
+
+
+def _bare(edges: list[float]):
+    """Whether a bare integer printed after a name, ending at x, is a figure: one of 1-2
+    digits must stand right-aligned under figures."""
+    def check(word: str, x: float) -> bool:
+        if LONG_BARE_FIGURE.fullmatch(word):
+            return True
+        if not SHORT_BARE_FIGURE.fullmatch(word):
+            return False
+        i = bisect_left(edges, x - COLUMN_EDGE)
+        return i < len(edges) and edges[i] <= x + COLUMN_EDGE
+    return check
+
+
 def printed_records(lines: list[TextLine], page: int, integers: bool,
                     ruled: list[tuple[float, float]] | None = None) -> list[Printed]:
     """The records of each line: a new record starts at every code that follows figures
     (side-by-side blocks print two or three records on one line)."""
     records: list[Printed] = []
+    bare = _bare(_figure_edges(lines))
     for y, band in _bands(lines, ruled):
         out: list[Printed] = []
         cur: Printed | None = None
         seen_text = False
+        words: list[tuple[float, str, bool]] = []  # (right x, word, a figure glued to the name before it)
         for x0, x1, whole in band:
             glued = GLUED_FIGURE.match(whole)  # '卫生健康支出457042345': a name and the figure after it
-            pieces = [w for part in (glued.groups() if glued else (whole,))
+            parts = [(glued.group(1), False), (glued.group(2), len(glued.group(2)) >= 3)] if glued \
+                else [(whole, False)]  # '表6' keeps its number: a glued figure has 3+ characters
+            pieces = [(w, after_name) for part, after_name in parts
                       for w in (split_glued(part) or (part,))]  # '5,156,059.0058,234,500.00': two figures
             end = 0
-            for word in pieces:  # where each piece ends, in proportion to its characters
+            for word, after_name in pieces:  # where each piece ends, in proportion to its characters
                 end += len(word)
-                right = x0 + (x1 - x0) * end / len(whole) if len(pieces) > 1 else x1
-                cur, seen_text = _feed(out, cur, seen_text, page, y, right, word, integers)
+                words.append((x0 + (x1 - x0) * end / len(whole) if len(pieces) > 1 else x1, word, after_name))
+        for i, (right, word, after_name) in enumerate(words):
+            nxt = words[i + 1][1] if i + 1 < len(words) else ""
+            named = bool(CJK.search(nxt) or CODE_PART.match(nxt))  # '302 01 办公费': the next block's code
+            cur, seen_text = _feed(out, cur, seen_text, page, y, right, word, integers or after_name,
+                                   bare if not named else None)
         records += _pair_classifications(out)
     return [r for r in records if r.figures]
 
@@ -123,10 +165,16 @@ def _pair_classifications(out: list[Printed]) -> list[Printed]:
 
 
 def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y: float, x1: float,
-          word: str, integers: bool) -> tuple[Printed | None, bool]:
+          word: str, integers: bool, bare: Callable[[str, float], bool] | None = None,
+          ) -> tuple[Printed | None, bool]:
     """Add one printed word to the line's records; returns the current record and whether
-    it has seen its label text."""
+    it has seen its label text. `bare`: the integers that are figures after a name, given
+    when the next word has no name in it (a code after figures opens a side-by-side record
+    only when a name follows: in a 元 table 30400 after figures is a figure)."""
     m = CODE_WORD.match(word)
+    if m and cur is not None and cur.figures and bare is not None and (integers or bare(word, x1)) \
+            and m.end() == len(word):
+        m = None  # 3600000 after figures with no name after it: a figure, not a code
     if m and cur is not None and cur.code and not cur.figures and not cur.parts \
             and not CJK.search(cur.label) and cur.alt is None and m.end() == len(word):
         cur.alt = m.group(1)
@@ -146,7 +194,11 @@ def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y
     if not seen_text and not cur.figures and CODE_PART.match(word) and (cur.code or not cur.label):
         cur.parts.append(word)
         return cur, seen_text
-    if (seen_text or cur.code) and _is_figure(word, integers) or "." in word and _is_figure(word, False):
+    bare_figure = bare is not None and seen_text \
+        and (cur.code is not None or LONG_BARE_FIGURE.fullmatch(word) is not None) and bare(word, x1)  # '表 6': none
+    in_prose = PROSE_MARK.search(cur.label) and not ("." in word or "," in word)
+    if not in_prose and (seen_text or cur.code) and (_is_figure(word, integers) or bare_figure) \
+            or "." in word and _is_figure(word, False):
         v = parse_amount(word)
         if v is not None:
             cur.figures.append((x1, v, word))

@@ -25,7 +25,8 @@ from parsers.locate import Located
 from parsers.normalise.names import loose_name
 from parsers.printed import CJK, Printed, printed_records
 
-PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率")
+TOTAL_LINE = re.compile(r"^(合计|总计)$")
+PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^数量$")  # columns no table keeps
 COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
@@ -145,7 +146,8 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
         t.verification = "unverifiable" if not t.empty else None
         return []
     scale = SCALE.get(t.money_unit or "元", Decimal(1))
-    decimals = t.decimals if t.decimals is not None else 2
+    # no figure with a separator or decimals anywhere: a 元 table of bare integers (西安 551800)
+    decimals = t.decimals if t.decimals is not None else (0 if (t.money_unit or "元") == "元" else 2)
     step = Decimal(1) / (Decimal(10) ** decimals)
     integers = decimals == 0
     name = f"{t.kind} ({t.label or t.title})"
@@ -234,6 +236,8 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         return None
     label = loose_name(rec.label)
     held = list({id(h): h for hs in held_by_code.values() for h in hs}.values())
+    if TOTAL_LINE.match(rec.label.replace(" ", "")):
+        held = [h for h in held if not h.unit]  # the 合计 line is the table's, never a unit's line
     candidates = [h for h in held if not _covers(h.values, figures, step)]
     if not candidates:
         near = [h for h in held if label and (h.name == label or (h.name and (h.name in label or label in h.name)))]

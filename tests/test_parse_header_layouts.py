@@ -11,6 +11,10 @@ from functools import cache
 from pathlib import Path
 
 from parsers import parse_pdf
+from parsers.extract import iter_pages
+from parsers.locate import locate
+from parsers.tables import Context, build_table
+from parsers.verify import verify_table
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 
@@ -42,6 +46,7 @@ def test_header_labels_in_one_cell_go_back_to_their_columns():
     assert row(t, "2080111").values == {"total": 12267900.0, "personnel": 9489200.0, "public": 298200.0,
                                         "project": 2480500.0}
     assert t.total["project"] == 1731526100.0
+    assert t.verification == "verified"  # 3082 and 7 printed without decimals are figures, not codes
 
 
 def test_continuation_page_with_two_coded_rows_is_read():
@@ -50,6 +55,7 @@ def test_continuation_page_with_two_coded_rows_is_read():
     assert t.pages == [2, 3]
     assert (row(t, "312").page, row(t, "312").values) == (3, {"total": 419396300.0})
     assert row(t, "31299").values == {"total": 419396300.0}
+    assert row(t, "31299").name == "其他对企业补助"  # the 注：无。 under it is the table's note
     assert t.verification == "verified"
 
 
@@ -89,6 +95,7 @@ def test_three_public_in_yuan_integers_and_period_blocks():
     assert [tp[k] for k in KEYS] == [35000.0, 10000.0, 25000.0, 25000.0]
     t = table(doc("xian_yibaoju_2022_yusuan_p1_p45.pdf"), "three_public")
     assert (t.total["prior_total"], t.total["reception_change"], t.total["grand_total"]) == (551800.0, -20400.0, 627300.0)
+    assert t.verification == "verified"  # a 元 table of bare integers: 30400 after figures is one
     tp = doc("xian_sifaju_2026_yusuan_p1_p49.pdf").facts["three_public"]
     assert [tp[k] for k in KEYS] == [801081.5, 30081.5, 771000.0, 771000.0]
     t = table(doc("xian_sifaju_2026_yusuan_p1_p49.pdf"), "three_public")
@@ -104,3 +111,43 @@ def test_final_accounts_three_public_reads_the_actual_line():
     assert [tp[k] for k in KEYS] == [5875500.0, 1100.0, 5874400.0, 4509600.0]
     t = table(d, "three_public")
     assert (t.total["budget_total"], t.total["budget_reception"], t.total["training"]) == (5934600.0, 18600.0, 27957800.0)
+
+
+def test_three_public_lines_per_unit_are_unit_items():
+    """杭州交通局 表7 and 西安医保局 表13 print the 合计 line, then one line per unit: the 合计 is
+    the table's total, each unit's line an item of that unit (its number dropped)."""
+    t = table(doc("hangzhou_jiaotong_2026_yusuan_p1_p34.pdf"), "three_public")
+    units = {i.label: i.values for i in t.items if i.key == "unit_total"}
+    assert units["杭州市交通运输行政执法队"]["total"] == 6840000.0
+    assert units["杭州市交通运输行政执法队"]["vehicle_operation"] == 3300000.0
+    assert units["杭州技师学院（杭州交通高级技工学校）"]["reception"] == 31000.0
+    assert (t.total["total"], t.verification) == (8732000.0, "verified")
+    t = table(doc("xian_yibaoju_2022_yusuan_p1_p45.pdf"), "three_public")
+    units = {i.label: i.values for i in t.items if i.key == "unit_total"}
+    assert units["西安市医疗保障经办服务中心"]["prior_total"] == 91800.0
+    assert units["西安市医疗保障经办服务中心"]["reception_change"] == -20400.0
+
+
+def _built(name: str, kind: str, year: int):
+    layouts = list(iter_pages(REAL / name))
+    located, _ = locate(layouts)
+    for loc in located:
+        t = build_table(loc, Context(year=year))
+        if t.kind == kind and not t.empty:
+            return t, loc, {pl.number: pl for pl in layouts}
+    raise AssertionError(f"no {kind} in {name}")
+
+
+def test_a_wrong_bare_integer_fails_with_page_and_row():
+    """The figures printed without decimals are checked like any other: a changed one fails."""
+    t, loc, layouts = _built("xian_renshe_2020_yusuan_p1_p33.pdf", "gpb_expenditure_by_function", 2020)
+    assert not [c for c in verify_table(t, loc, layouts) if not c.passed]
+    r = next(r for r in t.rows if r.code == "2011007")  # 博士后日常经费 7 0 0 7 (万元)
+    r.values["project"] = 80000.0
+    bad = [c for c in verify_table(t, loc, layouts) if not c.passed and c.rule == "text layer: printed line read"]
+    assert t.verification == "mismatch"
+    assert any(c.page == 2 and "2011007" in c.detail for c in bad)
+    t, loc, layouts = _built("xian_yibaoju_2022_yusuan_p1_p45.pdf", "three_public", 2022)
+    t.total["reception"] = 20000.0
+    bad = [c for c in verify_table(t, loc, layouts) if not c.passed]
+    assert t.verification == "mismatch" and any(c.page == 2 for c in bad)

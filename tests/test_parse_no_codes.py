@@ -96,3 +96,37 @@ def test_identities_hold_on_name_matched_rows(doc):
     gpb_checks = [c for c in doc.checks if c.table.startswith("gpb_expenditure_by_function")]
     assert any(c.rule == "parent = sum of children" for c in gpb_checks)
     assert all(c.passed for c in gpb_checks)
+
+
+def test_real_uncoded_report_gets_codes_from_names_other_reports_print():
+    """杭州交通局 支出总表 prints no codes; 行政单位离退休, 事业单位医疗 … are named with their codes
+    by other reports (parsers/normalise/reference/func_names_learned.csv), so its rows get them."""
+    from pathlib import Path
+
+    d = parse_pdf(Path(__file__).parent / "fixtures" / "real" / "hangzhou_jiaotong_2026_yusuan_p1_p26-27.pdf")
+    t = next(t for t in d.tables if t.kind == "expenditure_by_function" and t.rows)
+    by_code = {r.code: r for r in t.rows}
+    assert (by_code["2080501"].name, by_code["2080501"].values["total"]) == ("行政单位离退休", 25537900.0)
+    assert by_code["2080501"].code_source == "name"
+    assert by_code["2101102"].values["total"] == 11300900.0  # 事业单位医疗 1,130.09
+    assert by_code["20805"].values["total"] == pytest.approx(  # the page's own rounding: 0.01 万元
+        sum(r.values["total"] for c, r in by_code.items() if c and c.startswith("20805") and len(c) == 7), abs=200)
+
+
+def test_learned_names_need_two_reports_and_no_glued_note():
+    from parsers.normalise.learn_names import learn
+
+    def doc(*rows):
+        return {"tables": [{"rows": [{"code": c, "name": n, "code_source": "printed", "scheme": "function"}
+                                     for c, n in rows]}]}
+
+    import json
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, rows in enumerate([[("2080501", "行政单位离退休"), ("2210203", "购房补贴注：无。")],
+                                  [("2080501", "行政单位 离退休"), ("2210203", "购房补贴注：无。")],
+                                  [("2101102", "事业单位医疗")]]):
+            (Path(tmp) / f"{i}.json").write_text(json.dumps(doc(*rows), ensure_ascii=False), encoding="utf-8")
+        assert learn([Path(tmp)]) == [("2080501", "行政单位离退休", 2)]

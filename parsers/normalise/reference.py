@@ -22,6 +22,9 @@ SCHEME_FILES = {
 MAP_FILE = "econ_dept_to_gov_map_partial.csv"
 # Older 类 names reports still print (pre-2019 reform names and short forms) → function code.
 CLASS_ALIASES_FILE = "function_class_aliases.csv"
+# Function (code, name) pairs printed by reports (parsers/normalise/learn_names.py): the parser
+# matches uncoded rows against them too; the warehouse learns its codes from the reports it loads.
+LEARNED_FILE = "func_names_learned.csv"
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -43,3 +46,11 @@ def class_names() -> dict[str, str]:
     for row in read_csv(CLASS_ALIASES_FILE):
         names.setdefault(row["name"], row["code"])
     return names
+
+
+@cache
+def learned_names() -> list[tuple[str, str]]:
+    """(code, name) pairs reports print, beyond the bundled list; empty when not learned yet."""
+    if not (REFERENCE_DIR / LEARNED_FILE).exists():
+        return []
+    return [(r["code"], r["name"]) for r in read_csv(LEARNED_FILE)]

@@ -106,7 +106,7 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             if code is None and not values:
                 if (label or project) and not is_body_row(texts):
                     piece = clean(name) or unit_cell or clean(rest_text)
-                    if piece:
+                    if piece and not _NOT_A_NAME.match(piece):
                         fragments.append((pi, y, "name", piece))
                     if project:
                         fragments.append((pi, y, "project", project))
@@ -176,6 +176,9 @@ def _part_levels(part: Grid, col: int | None, h: int) -> dict[int, int]:
     return {r: 2 if x < split else 3 for r, x in parts.items()}
 
 
+# A text-only line under the last row that is the table's note or the page number, not the
+# rest of a wrapped name ('购房补贴' + '注：无。').
+_NOT_A_NAME = re.compile(r"^(?:注|说明|备注|资料来源)\s*\d*\s*[:：]|^[-—－\s]*\d+[-—－\s]*$|^第\s*\d+\s*页")
 _PART_WITH_NAME = re.compile(r"^(\d{1,3})\s*([\u4e00-\u9fff].*)$")
 
 

@@ -32,11 +32,14 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
     if len(item_cols) >= 2:  # items are columns: the row of the document's own basis
         lines = [(row, vals) for row in body if (vals := row_values(row, cols))]
         main = _basis_row(lines, ctx.kind)
-        for i, (_, vals) in enumerate(lines):
-            if i == main or (ctx.kind == "final_accounts" and _label_is(lines[i][0], "预算")):
+        for i, (row, vals) in enumerate(lines):
+            yuan = {k: float(to_yuan(v, loc.money_unit)) for k, v in vals.items()}
+            if i == main or (ctx.kind == "final_accounts" and _label_is(row, "预算")):
                 prefix = "" if i == main else "budget_"
-                for k, v in vals.items():
-                    t.total.setdefault(prefix + k, float(to_yuan(v, loc.money_unit)))
+                for k, v in yuan.items():
+                    t.total.setdefault(prefix + k, v)
+            elif label := _unit_label(row, cols):  # 杭州 / 西安: one line per unit under the 合计
+                t.items.append(Item(label=label, key="unit_total", page=part.page, values=_total_is_three_public(yuan)))
         for k, c in ((k, c) for c, k in cols.measures.items()):
             t.columns.setdefault(k, cols.label(c))
     else:  # items are rows: label → key, figure from the first amount column
@@ -59,11 +62,25 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
                 t.items.append(Item(label=label, key=key, page=part.page, values=values))
             if key and v is not None:
                 t.total.setdefault(key, float(to_yuan(v, loc.money_unit)))
-    if "three_public_total" in t.total:
-        t.total["grand_total"] = t.total.get("total", t.total["three_public_total"])
-        t.total["total"] = t.total.pop("three_public_total")
+    t.total = _total_is_three_public(t.total)
     for k in THREE_PUBLIC_KEYS:
         t.total.setdefault(k, 0.0)
+
+
+def _total_is_three_public(values: dict[str, float]) -> dict[str, float]:
+    """`total` is the 三公 total; a 合计 over 三公, 会议费 and 培训费 is `grand_total`."""
+    out = dict(values)
+    if "three_public_total" in out:
+        out["grand_total"] = out.get("total", out["three_public_total"])
+        out["total"] = out.pop("three_public_total")
+    return out
+
+
+def _unit_label(row: list[str], cols: Columns) -> str | None:
+    """The unit a figures line is for: its text cells, without the unit's number (245001)."""
+    words = [re.sub(r"^\d+\s*", "", clean(x)) for c, x in enumerate(row)
+             if c not in cols.measures and clean(x) and parse_amount(x) is None]
+    return "".join(words) or None
 
 
 def _label_is(row: list[str], word: str) -> bool:
