@@ -9,10 +9,10 @@ CONFIG ?= config.yaml
 .PHONY: run test test-fast sysdeps lint bench clean
 
 # System packages the tests and optional stages use: pdftotext (scorer, benches), Tesseract with
-# the simplified-Chinese model and OCRmyPDF (OCR stage), Chromium and CJK fonts (HTML report
+# the simplified-Chinese model (OCR stage; parsers/ocr.py says why OCRmyPDF is not used), Chromium and CJK fonts (HTML report
 # browser tests). Installed with apt-get where missing; each feature says what is missing without them.
-SYSDEPS_CMDS := pdftotext tesseract ocrmypdf chromium img2pdf
-SYSDEPS_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim ocrmypdf chromium fonts-noto-cjk img2pdf
+SYSDEPS_CMDS := pdftotext tesseract chromium img2pdf
+SYSDEPS_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim chromium fonts-noto-cjk img2pdf
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

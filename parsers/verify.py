@@ -129,15 +129,26 @@ def verify_document(built: list[tuple[Table, Located]], layouts: list[PageLayout
         checks += verify_table(t, loc, by_page)
     covered = {p for t, _ in built for p in t.pages}
     for pl in layouts:
-        if pl.number in covered:
+        spans = [_area_span(loc, pl.number) for _, loc in built if pl.number in loc.pages]
+        lines = [ln for ln in pl.lines if not any(y0 <= (ln.y0 + ln.y1) / 2 <= y1 for y0, y1 in spans)]
+        coded = [r for r in printed_records(lines, pl.number, False) if r.code and CJK.search(r.label)]
+        if len(coded) < MIN_UNREAD_CODE_LINES:
             continue
-        coded = [r for r in printed_records(pl.lines, pl.number, False) if r.code and CJK.search(r.label)]
-        if len(coded) >= MIN_UNREAD_CODE_LINES:
-            checks.append(Check(rule="text layer: page with code rows read", table="(none)", passed=False,
-                                expected=float(len(coded)), actual=0.0, page=pl.number,
-                                detail=f"page {pl.number} prints {len(coded)} coded lines (first: "
-                                       f"'{coded[0].text[:60]}') but no table was read from it"))
+        where = "outside every table read from it" if pl.number in covered else "but no table was read from it"
+        checks.append(Check(rule="text layer: page with code rows read", table="(none)", passed=False,
+                            expected=float(len(coded)), actual=0.0, page=pl.number,
+                            detail=f"page {pl.number} prints {len(coded)} coded lines (first: "
+                                   f"'{coded[0].text[:60]}') {where}"))
     return checks
+
+
+def _area_span(loc: Located, page: int) -> tuple[float, float]:
+    """The vertical extent of a table's grids on a page; the whole page when it has none there
+    (its area is unknown)."""
+    boxes = [g.bbox for g in loc.parts if g.page == page]
+    if not boxes:
+        return (-1e9, 1e9)
+    return (min(b[1] for b in boxes) - 2, max(b[3] for b in boxes) + 2)
 
 
 def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list[Check]:

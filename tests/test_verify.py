@@ -135,3 +135,24 @@ def test_side_by_side_blocks_give_one_record_each():
         x += 45
     recs = printed_records([TextLine(0, 100, x, 110, " ".join(words), ws)], 1, integers=False)
     assert [(r.code, [f for _, _, f in r.figures]) for r in recs] == [("30101", ["120.00"]), ("30201", ["3.50"])]
+
+
+def test_coded_lines_outside_every_table_on_a_page_fail():
+    """A page whose table was read but whose other coded lines lie outside every table's area
+    (a second table the locator missed) fails a page check naming the page."""
+    import dataclasses
+
+    from parsers.verify import verify_document
+
+    pairs, layouts = built(GUANGZHOU)
+    t, loc = next((t, loc) for t, loc in pairs if t.kind == "gpb_expenditure_by_function")
+    page = loc.parts[0].page
+    assert not [c for c in verify_document(pairs, list(layouts.values()))
+                if not c.passed and c.rule == "text layer: page with code rows read"]
+    g = loc.parts[0]
+    x0, y0, x1, y1 = g.bbox
+    short = dataclasses.replace(g, bbox=(x0, y1 - (y1 - y0) / 4, x1, y1))  # the grid's top quarter only
+    cut = dataclasses.replace(loc, parts=[short] + list(loc.parts[1:]))
+    checks = verify_document([(t, cut) if p[0] is t else p for p in pairs], list(layouts.values()))
+    bad = [c for c in checks if not c.passed and c.rule == "text layer: page with code rows read"]
+    assert [c.page for c in bad] == [page] and "outside every table" in bad[0].detail
