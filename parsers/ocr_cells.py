@@ -6,7 +6,7 @@ nothing), and a header not read is a column whose figures get no key or a guesse
 alone, without the rules around it, such a cell reads right (page segmentation 6: one
 block); so does a cell whose amount lost the digits that touch a rule (parsers/ocr_engine.py). The cells come from the ruling lines parsers/ocr_rules.py found; only header cells
 (above the table's first row of figures) whose words are under REREAD_CONF, or that hold ink
-and no word, are read again, all of one page in one Tesseract run (cell crops stacked), so a
+outside their words (a line not read), are read again, all of one page in one Tesseract run (cell crops stacked), so a
 page whose header read well costs nothing more.
 
 Called by parsers/ocr_engine.py with the page image (PIL).
@@ -24,8 +24,11 @@ INSET = 5  # px kept clear of the rules when a cell is cut out
 GAP = 40  # px of white between stacked cells
 INK = 128  # grey level under which a pixel is ink
 MIN_INK = 150  # dark pixels a cell with no word must hold to be read again (a character has more)
+# dark pixels outside a read cell's words that make it read again: a line of three characters
+# not read left 1,017 (事业单位经 / 营支出), a cell read whole 245-359 (the boxes are tight)
+MIN_UNREAD_INK = 500
 MAX_CELLS = 24  # cells read again on one page at most (a header has fewer; more is not a header)
-AMOUNT = re.compile(r"\d[\d,]*\.\d|\d{1,3}(,\d{3})+")
+AMOUNT = re.compile(r"\d[\d,]*\.\d|\d{1,3}(,\d{3})+|\.\d{2}")  # a figure, or its decimals alone (".528800")
 
 
 def grid_cells(rules: list[list[float]], size: tuple[int, int]) -> list[tuple[float, float, float, float]]:
@@ -54,7 +57,9 @@ def inside(word: dict, cell: tuple[float, float, float, float]) -> bool:
 def header_cells(cells: list[tuple], words: list[dict], image) -> list[tuple]:
     """The header cells to read again: above the first cell holding a figure, with a word
     under REREAD_CONF, or with ink and no word."""
-    tops = [c[1] for c in cells if any(inside(w, c) and AMOUNT.search(w["text"]) for w in words)]
+    # the cell's words together: Tesseract cuts an amount at its separators ("2," "164." "528800")
+    tops = [c[1] for c in cells
+            if AMOUNT.search("".join(w["text"] for w in sorted(words, key=lambda w: w["x0"]) if inside(w, c)))]
     if not tops:
         return []
     first_row = min(tops)
@@ -63,7 +68,7 @@ def header_cells(cells: list[tuple], words: list[dict], image) -> list[tuple]:
         if c[3] > first_row + INSET:
             continue
         held = [w for w in words if inside(w, c)]
-        if held and min(w["conf"] for w in held) >= REREAD_CONF:
+        if held and min(w["conf"] for w in held) >= REREAD_CONF and _ink(image, c, held) < MIN_UNREAD_INK:
             continue
         if not held and _ink(image, c) < MIN_INK:
             continue
@@ -71,8 +76,17 @@ def header_cells(cells: list[tuple], words: list[dict], image) -> list[tuple]:
     return out[:MAX_CELLS]
 
 
-def _ink(image, c: tuple) -> int:
-    crop = image.crop((c[0] + INSET, c[1] + INSET, c[2] - INSET, c[3] - INSET))
+def _ink(image, c: tuple, words: list[dict] = ()) -> int:
+    """Dark pixels of the cell outside its words' boxes: a line of a two-line header cell
+    that the page read missed (事业单位经 read, 营支出 under it not) is ink with no word."""
+    from PIL import ImageDraw
+
+    x0, y0 = c[0] + INSET, c[1] + INSET
+    crop = image.crop((x0, y0, c[2] - INSET, c[3] - INSET))
+    if words:
+        draw = ImageDraw.Draw(crop)
+        for w in words:
+            draw.rectangle((w["x0"] - x0 - 1, w["y0"] - y0 - 1, w["x1"] - x0 + 1, w["y1"] - y0 + 1), fill=255)
     return sum(crop.histogram()[:INK])
 
 

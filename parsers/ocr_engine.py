@@ -24,7 +24,9 @@ from parsers.ocr_words import cut_at_rules, join_words, read_tsv, vertical_rules
 
 # page /Rotate -> the exact turn (PIL transpose) that shows a stored image as displayed
 TURN = {0: None, 90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
-FRAGMENT = re.compile(r"^(?:[.,]\d[\d,.]*|\d[\d,.]*[.,])$")  # an amount that lost digits at a separator
+# an amount that lost digits at a separator, or all before it ("099023" for "2,726.099023": no
+# figure starts with a 0 that is not "0.")
+FRAGMENT = re.compile(r"^(?:[.,]\d[\d,.]*|\d[\d,.]*[.,]|0\d{2,})$")
 AMOUNT_TEXT = re.compile(r"^-?\d{1,3}(?:,?\d{3})*(?:\.\d{1,6})?$")
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # Tesseract's OpenMP threads only burn CPU on a shared machine
 

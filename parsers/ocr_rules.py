@@ -14,10 +14,21 @@ import numpy as np
 import pypdfium2 as pdfium
 
 DPI = 150
-DARK = 160  # grey level under which a pixel is ink
+DARK = 160  # grey level under which a pixel is ink, at the least
+# Some reports rule their tables in light grey (北京司法局: rules at grey 199 on white paper,
+# none found at 160, so no grid, no cells, no fragment re-reads: 9/64 rows). So the
+# threshold follows the paper: up to LIGHT_RULE, PAPER_MARGIN under the page's median grey.
+LIGHT_RULE = 215
+PAPER_MARGIN = 40
 MIN_H = 0.12  # a horizontal rule spans at least this share of the page width (a table row line does)
 MIN_V = 0.05  # a vertical rule at least this share of the page height: longer than a title character
 MAX_THICK = 6  # px at DPI: thicker dark bands are pictures or filled cells, not rules
+
+
+def ink_level(g: np.ndarray) -> float:
+    """The grey level under which a pixel is ink on this page: light-grey rules count on
+    white paper, and a dark (grey) scan's paper never does."""
+    return max(DARK, min(LIGHT_RULE, float(np.median(g)) - PAPER_MARGIN))
 
 
 def page_rules(page: pdfium.PdfPage) -> list[list[float]]:
@@ -30,7 +41,7 @@ def page_rules(page: pdfium.PdfPage) -> list[list[float]]:
     if g.ndim == 3:
         g = g[..., 0]
     h, w = g.shape
-    ink = (g < DARK).astype(np.uint8)
+    ink = (g < ink_level(g)).astype(np.uint8)
     out: list[list[float]] = []
     for horizontal in (True, False):
         k = (max(3, int(MIN_H * w)), 1) if horizontal else (1, max(3, int(MIN_V * h)))

@@ -123,12 +123,26 @@ def cut_at_rules(line: list[dict], vrules: list[tuple[float, float, float]]) -> 
         if not pieces or (on_rule and all(RULE_NOISE.fullmatch(p.strip()) for p in pieces)):
             continue  # the rule itself
         if len(pieces) == 1 and not crossing:
-            out.append({**w, "text": pieces[0].strip()})
+            out.append(_clear_of_rules({**w, "text": pieces[0].strip()}, vrules))
             continue
         if len(pieces) == 1:  # no bar, yet a rule runs through it: cut by character count
             pieces = _cut_text(pieces[0], w, crossing)
         out.extend(_place(pieces, w, crossing))
     return out
+
+
+def _clear_of_rules(w: dict, vrules: list[tuple[float, float, float]]) -> dict:
+    """A word whose box took in the rule its last (or first) character touches ('上缴上级支'
+    over the rule to 对附属单位) ends (or starts) before it: drawn across the rule, the lattice
+    reader ran the two header cells together."""
+    mid = (w["y0"] + w["y1"]) / 2
+    for x, y0, y1 in vrules:
+        if y0 <= mid <= y1 and w["x0"] < x < w["x1"]:
+            if x > (w["x0"] + w["x1"]) / 2:
+                w["x1"] = x - 2
+            else:
+                w["x0"] = x + 2
+    return w
 
 
 def _cut_text(text: str, w: dict, xs: list[float]) -> list[str]:
@@ -167,8 +181,20 @@ def _place(pieces: list[str], w: dict, xs: list[float]) -> list[dict]:
 
 
 def _ruled_between(a: dict, b: dict, vrules: list[tuple[float, float, float]]) -> bool:
+    """A rule between the two words: between their middles, not only their boxes (a character
+    whose box took in the rule it touches, '经' of 事业单位经营 over a rule, still ends at it)."""
     mid = (max(a["y0"], b["y0"]) + min(a["y1"], b["y1"])) / 2
-    return any(y0 <= mid <= y1 and a["x1"] - 1 <= x <= b["x0"] + 1 for x, y0, y1 in vrules)
+    lo, hi = min(a["x1"] - 1, (a["x0"] + a["x1"]) / 2), max(b["x0"] + 1, (b["x0"] + b["x1"]) / 2)
+    return any(y0 <= mid <= y1 and lo <= x <= hi for x, y0, y1 in vrules)
+
+
+def _lost_comma(a: dict, b: dict) -> bool:
+    """'1' | '284.071415' for '1,284.071415': a thousands comma that Tesseract swallowed into
+    the word before it (its box reaches below the next one's: the comma's tail), leaving a
+    gap a little over JOIN_GAP."""
+    h = max(b["y1"] - b["y0"], 1)
+    return bool(re.fullmatch(r"\d{1,3}", a["text"]) and re.match(r"\d{3}(?:[.,]|$)", b["text"])
+                and a["y1"] - b["y1"] >= 0.1 * h)
 
 
 def join_words(line: list[dict], vrules: list[tuple[float, float, float]] = ()) -> list[dict]:
@@ -187,10 +213,12 @@ def join_words(line: list[dict], vrules: list[tuple[float, float, float]] = ()) 
         h = max(w["y1"] - w["y0"], prev["y1"] - prev["y0"], 1) if prev else 1
         split_amount = bool(prev and ((re.search(r"\d[,.，。．]$", prev["text"]) and w["text"][0].isdigit())
                                       or re.match(r"[:;：；]", w["text"]) or re.search(r"[:;：；]$", prev["text"])))
+        lost_comma = bool(prev and _lost_comma(prev, w))
+        split_amount = split_amount or lost_comma
         both_cjk = bool(prev and CJK.search(prev["text"][-1]) and CJK.search(w["text"][0]))
         if prev and (gap < JOIN_GAP * h or ((split_amount or both_cjk) and gap < SEP_GAP * h)) \
                 and not _ruled_between(prev, w, vrules):
-            sep = "" if (CJK.search(prev["text"][-1]) or CJK.search(w["text"][0])
+            sep = "," if lost_comma else "" if (CJK.search(prev["text"][-1]) or CJK.search(w["text"][0])
                          or re.search(r"[\d,.，。．]$", prev["text"])) else " "
             prev.update(text=prev["text"] + sep + w["text"], conf=min(prev["conf"], w["conf"]),
                         x1=max(prev["x1"], w["x1"]), y0=min(prev["y0"], w["y0"]), y1=max(prev["y1"], w["y1"]))
