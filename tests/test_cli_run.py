@@ -17,6 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from flows.orchestration.load_flow import LOAD_BATCH_ENV
 from flows.orchestration.nightly import LOAD_PAUSE_ENV
 from tests.test_flows_support import BROKEN, clean_env, query, snapshot, write_config
 
@@ -95,8 +96,9 @@ def test_killed_runs_and_a_concurrent_run(api_url: str, corpus: Path, reference:
     assert children, "the parse pool should have had worker processes"
     _gone(children)
 
-    # kill -9 between two document loads (the hook sleeps after each load's commit) ...
-    b = Run(cfg, api_url, tmp_path / "b.log", **{LOAD_PAUSE_ENV: "4"})
+    # kill -9 between two document loads (one document a batch; the hook sleeps after each
+    # batch's commit) ...
+    b = Run(cfg, api_url, tmp_path / "b.log", **{LOAD_PAUSE_ENV: "4", LOAD_BATCH_ENV: "1"})
     b.wait_for("loaded 1/")
     # ... after a concurrent run was refused while b held the lock
     code, out = run(cfg, api_url, tmp_path, "concurrent")

@@ -151,3 +151,14 @@ def test_a_wrong_bare_integer_fails_with_page_and_row():
     t.total["reception"] = 20000.0
     bad = [c for c in verify_table(t, loc, layouts) if not c.passed]
     assert t.verification == "mismatch" and any(c.page == 2 for c in bad)
+
+
+def test_a_line_running_over_a_rule_goes_back_to_its_columns():
+    """上海普陀司法局 收支总表: '96,282,213.44  一、公共安全支出' is one text line over the rule
+    between the revenue figure and the expenditure label; the ruled reader put it in one cell."""
+    t = table(doc("shanghai-putuo_sifaju_2026_yusuan_bumen_p1_p10.pdf"), "income_expenditure_summary")
+    spent = {i.label: i.values["total"] for i in t.items if i.side == "expenditure"}
+    assert spent["一、公共安全支出"] == 87267272.44 and spent["四、住房保障支出"] == 4521559.0
+    got = {i.label: i.values["total"] for i in t.items if i.side == "revenue"}
+    assert got["1.一般公共预算"] == 96282213.44
+    assert (t.total["expenditure_total"], t.verification) == (96282213.44, "verified")

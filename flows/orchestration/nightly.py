@@ -3,8 +3,8 @@
 Boundaries: harvest (network; harvest_flow.py) → plan (one query: which archived PDFs are
 not loaded at the current parser version; pipeline.py) → parse (CPU-bound; PDF → canonical
 JSON cached under <data_dir>/parsed/<sha256>.<parser version>.json; parse_flow.py) → load
-(single writer, one transaction per document; load_flow.py) → report (runreport.py). Each
-stage runs alone with `stages=[...]` (CLI: `run --stage`).
+(single writer, a batch of documents a transaction, a refused one loaded again alone;
+load_flow.py) → report (runreport.py). Each stage runs alone with `stages=[...]` (CLI: `run --stage`).
 """
 
 from __future__ import annotations
