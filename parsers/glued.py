@@ -48,19 +48,19 @@ def split_glued_amounts(g: Grid, lines: list[TextLine]) -> None:
 
 def _split_figure_from_label(g: Grid, lines: list[TextLine]) -> None:
     """A page line that runs over a rule ('96,282,213.44  一、公共安全支出': the revenue side's
-    figure and the expenditure side's label of a 收支总表) lands in one cell: each word goes to
-    the column it stands in, when the cell mixes a figure with text, its words stand in
-    different columns and those are empty."""
+    figure and the expenditure side's label of a 收支总表) lands in one cell, ruled or read as
+    merged: each word goes to the column it stands in, when the cell mixes a figure with
+    text, its words stand in different columns and those are empty."""
     for row in g.cells:
         for c, cell in enumerate(row):
             tokens = cell.text.split()
-            if len(tokens) < 2 or not cell.right or not any(AMOUNT_TOKEN.fullmatch(t) for t in tokens) \
+            if len(tokens) < 2 or not any(AMOUNT_TOKEN.fullmatch(t) for t in tokens) \
                     or all(AMOUNT_TOKEN.fullmatch(t) for t in tokens):
                 continue
-            ym = (cell.y0 + cell.y1) / 2
             homes: dict[int, list[tuple[float, str]]] = {}
             for ln in lines:
-                for x0, x1, text in ln.words if ln.y0 - 2 <= ym <= ln.y1 + 2 else ():
+                inside = cell.y0 - 1 <= (ln.y0 + ln.y1) / 2 <= cell.y1 + 1
+                for x0, x1, text in ln.words if inside else ():
                     if text.strip() not in tokens:
                         continue
                     k = next((k for k, other in enumerate(row) if other.x0 <= (x0 + x1) / 2 < other.x1), None)
@@ -69,8 +69,8 @@ def _split_figure_from_label(g: Grid, lines: list[TextLine]) -> None:
             placed = sorted(t for ws in homes.values() for _, t in ws)
             if len(homes) < 2 or placed != sorted(tokens) or any(row[k].text.strip() for k in homes if k != c):
                 continue
-            for k, ws in homes.items():
-                row[k].text = " ".join(t for _, t in sorted(ws))
+            for k, ws in homes.items():  # top line first: words of one cell keep their order
+                row[k].text = " ".join(t for _, t in ws)
             if c not in homes:
                 cell.text = ""
 

@@ -162,3 +162,14 @@ def test_a_line_running_over_a_rule_goes_back_to_its_columns():
     got = {i.label: i.values["total"] for i in t.items if i.side == "revenue"}
     assert got["1.一般公共预算"] == 96282213.44
     assert (t.total["expenditure_total"], t.verification) == (96282213.44, "verified")
+
+
+def test_three_blocks_of_a_summary_read_as_merged_cells():
+    """江苏省委办公厅 收支预算总表 (收入 | 支出 by function | 支出 by use): the ruled reader took
+    each block's name and figure for one merged cell; each goes back to its column."""
+    d = parse_pdf(Path(__file__).parent.parent / "samples" / "corpus" / "jiangsu_shengwei-bgt_2019_yusuan_tables.pdf")
+    t = table(d, "income_expenditure_summary")
+    spent = {i.label: i.values.get("total") for i in t.items if i.side == "expenditure"}
+    assert spent["一、一般公共服务支出"] == 223955000.0 and spent["十八、住房保障支出"] == 38940900.0
+    assert spent["一、基本支出"] == 117006300.0 and spent["二、项目支出"] == 130253800.0
+    assert t.verification == "verified"
