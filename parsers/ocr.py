@@ -33,7 +33,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from parsers.document import Check, Document
-from parsers.headers import measure_key
+from parsers.headers import measure_key, templates
 from parsers.ocr_engine import read_page
 from parsers.ocr_layer import graft
 from parsers.ocr_rules import page_rules
@@ -54,7 +54,7 @@ TIMEOUT = 180  # seconds a page may take in Tesseract before the stage gives up 
 # flag costs a look, a missed one a wrong figure).
 LOW_CONFIDENCE = 80.0
 # a derived file made with other settings (or other known misreadings) is redone
-SETTINGS = f"23|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
+SETTINGS = f"24|{LANGUAGES}|{PAGESEG}|{OVERSAMPLE}|" + hashlib.sha256(
     FIXES_FILE.read_bytes() if FIXES_FILE.exists() else b"").hexdigest()[:12]
 
 
@@ -251,6 +251,7 @@ def annotate(doc: Document, result: OcrResult | None) -> None:
                     detail=f"{r.code or ''} {r.name}: amount(s) {', '.join(w['text'] for w in low)} read by OCR "
                            f"at confidence under {LOW_CONFIDENCE:.0f} or as a fragment".strip()))
         _check_headers(doc, t, ocr_pages)
+        _check_uncoded_items(doc, t, ocr_pages)
         if not t.money_unit and any(r.ocr and any(r.values.values()) for r in t.rows):
             doc.checks.append(Check(
                 rule="ocr money unit", table=f"{t.kind} ({t.label or t.title})", passed=False,
@@ -287,21 +288,46 @@ def _check_headers(doc: Document, t, ocr_pages: set[int]) -> None:
     words the vocabulary does not know) was given by position or kept under a column letter:
     its figures may stand under the wrong key, which no identity can see (基本支出 and 项目支出
     swapped still add up). So is a key named by a column letter (`*_col_*`): two headers read
-    as the same measure, one of them misread. One failed check per such key with a non-zero figure."""
+    as the same measure, one of them misread; and a header naming two measures (two columns'
+    headers run together: one column lost, zeros included). One failed check per such key with a non-zero figure."""
     for key, label in t.columns.items():
         read = label == key or (label and measure_key(label.split("/"), None) is not None)
-        if read and "_col_" not in key:
+        merged = bool(label) and len(_measures_in(label.split("/")[-1])) >= 2
+        if read and "_col_" not in key and not merged:
             continue
-        rows = [r for r in t.rows if r.page in ocr_pages and r.values.get(key)]
+        # two measures in one header: two columns read as one, the other's figures (zeros
+        # too) are not under its key
+        rows = [r for r in t.rows if r.page in ocr_pages and (r.values.get(key) or (merged and key in r.values))]
         if not rows:
             continue
-        why = ("its header reads as another column's measure" if read
+        why = ("its header names two measures (two columns read as one)" if merged
+               else "its header reads as another column's measure" if read
                else "its header names no measure (misread, or not in the vocabulary)")
         doc.checks.append(Check(
             rule="ocr header", table=f"{t.kind} ({t.label or t.title})", passed=False, page=rows[0].page,
             expected=None, actual=None,
             detail=f"column '{key}': on an OCR'd page {why} ({label or 'nothing read'!r}); "
                    f"the column's {len(rows)} figures may stand under the wrong key"))
+
+
+def _check_uncoded_items(doc: Document, t, ocr_pages: set[int]) -> None:
+    """A summary's expenditure line with a figure whose name OCR misread ("四教育支出": the 、
+    lost, so no function class) is an item without a code: its class row is missing, and
+    nothing else may say so. One failed check per such item (totals and measures aside)."""
+    for it in t.items:
+        label = re.sub(r"\s+", "", it.label)
+        if (it.page in ocr_pages and it.side == "expenditure" and not it.code and any(it.values.values())
+                and label.endswith("支出") and not re.search(r"合计|总计|小计", label) and not _measures_in(label)):
+            doc.checks.append(Check(
+                rule="ocr name unread", table=f"{t.kind} ({t.label or t.title})", passed=False, page=it.page,
+                expected=None, actual=None,
+                detail=f"expenditure line {it.label!r} with figures names no function class as OCR read it "
+                       "(misread?): its class row is missing"))
+
+
+def _measures_in(label: str) -> set[str]:
+    """The measures a header label names (上缴上级支对附属单位补助支出: two)."""
+    return {k for k, rx in templates()["_measures"] if rx.search(label)} - {"subtotal", "total"}
 
 
 def _number(s: str) -> float | None:

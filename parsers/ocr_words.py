@@ -28,6 +28,10 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 DECIMAL_COMMA = re.compile(r"(?<=\d)[,，、](\d{1,2})$")
 BAR = re.compile(r"[|｜丨¦]")  # what Tesseract reads a vertical rule as
 RULE_NOISE = re.compile(r"[|｜丨¦\[\]“”\"'‘’。.,:;、_—\-]*")  # a word that is only these, on a rule, is the rule
+# "、科学技术支出" or "、" alone: an item's enumeration comma whose numeral (十六) was not read;
+# no word starts with one, and with it the name matched no function class (a zero line lost
+# silently)
+LOST_NUMERAL = re.compile(r"^、+(?=[\u4e00-\u9fff])")
 RULE_MARGIN = 0.3  # × the word's height: a rule this far inside a word's box crosses it
 
 
@@ -225,5 +229,5 @@ def join_words(line: list[dict], vrules: list[tuple[float, float, float]] = ()) 
         else:
             out.append(dict(w))
     for w in out:
-        w["text"] = fix_words(repair_amount(w["text"]))
-    return out
+        w["text"] = LOST_NUMERAL.sub("", fix_words(repair_amount(w["text"])))
+    return [w for w in out if w["text"].strip("、")]
