@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from parsers.amounts import AMOUNT_TOKEN
-from parsers.grid import Grid, TextLine
+from parsers.grid import Grid, TextLine, words_by_column
 
 AMOUNT_WITH_DECIMALS = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d+|-?\d+\.\d+")
 
@@ -57,15 +57,7 @@ def _split_figure_from_label(g: Grid, lines: list[TextLine]) -> None:
             if len(tokens) < 2 or not any(AMOUNT_TOKEN.fullmatch(t) for t in tokens) \
                     or all(AMOUNT_TOKEN.fullmatch(t) for t in tokens):
                 continue
-            homes: dict[int, list[tuple[float, str]]] = {}
-            for ln in lines:
-                inside = cell.y0 - 1 <= (ln.y0 + ln.y1) / 2 <= cell.y1 + 1
-                for x0, x1, text in ln.words if inside else ():
-                    if text.strip() not in tokens:
-                        continue
-                    k = next((k for k, other in enumerate(row) if other.x0 <= (x0 + x1) / 2 < other.x1), None)
-                    if k is not None:
-                        homes.setdefault(k, []).append((x0, text.strip()))
+            homes = words_by_column(row, lines, cell.y0, cell.y1, tokens)
             placed = sorted(t for ws in homes.values() for _, t in ws)
             if len(homes) < 2 or placed != sorted(tokens) or any(row[k].text.strip() for k in homes if k != c):
                 continue

@@ -110,3 +110,21 @@ class PageLayout:
         out = [ln for ln in self.lines
                if bottom < (ln.y0 + ln.y1) / 2 < top and ln.x1 > x0 and ln.x0 < x1]
         return sorted(out, key=lambda ln: (-ln.y1, ln.x0))
+
+
+def words_by_column(row: list[Cell], lines: list[TextLine], y0: float, y1: float,
+                    tokens: list[str]) -> dict[int, list[tuple[float, str]]]:
+    """The page's words printed between y0 and y1 that are among `tokens`, by the column of
+    `row` their middle stands in (top line first): where a cell's words really stand when the
+    reader put a line running over rules into one cell."""
+    out: dict[int, list[tuple[float, str]]] = {}
+    for ln in lines:
+        if not y0 - 1 <= (ln.y0 + ln.y1) / 2 <= y1 + 1:
+            continue
+        for x0, x1, text in ln.words:
+            if text.strip() not in tokens:
+                continue
+            k = next((k for k, cell in enumerate(row) if cell.x0 <= (x0 + x1) / 2 < cell.x1), None)
+            if k is not None:
+                out.setdefault(k, []).append((x0, text.strip()))
+    return out

@@ -8,11 +8,11 @@ import re
 
 from parsers.amounts import AMOUNT_TOKEN, parse_amount
 from parsers.extract import Grid, TextLine
+from parsers.header_paths import header_paths
 from parsers.headers import (
     Columns,
     assign_roles,
     clean,
-    header_paths,
     is_column_number_row,
     measure_key,
 )

@@ -8,9 +8,9 @@ import re
 from parsers.amounts import AMOUNT_TOKEN, parse_amount, to_yuan
 from parsers.document import Item, Row, Table
 from parsers.extract import Grid
+from parsers.header_paths import header_paths
 from parsers.headers import (
     clean,
-    header_paths,
     is_column_number_row,
     measure_key,
     templates,

@@ -6,11 +6,11 @@ import re
 
 from parsers.amounts import parse_amount, to_yuan
 from parsers.document import Item, Table
+from parsers.header_paths import header_paths
 from parsers.headers import (
     Columns,
     assign_roles,
     clean,
-    header_paths,
     measure_key,
 )
 from parsers.locate import Located, header_rows

@@ -1,0 +1,113 @@
+"""Header rows → the label path of each column, top to bottom.
+
+What the reader gives is not always where the page prints it: merged cells whose text sits
+in the top-left cell of the span, labels centred over a block of columns, labels side by side
+in one cell because the header row lacks its vertical rules. The page's own words (their x
+positions) decide where a label belongs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.grid import Grid, words_by_column
+from parsers.headers import COLUMN_NUMBER, TABLE_META, measure_key
+from parsers.text import clean
+
+
+def header_paths(grid: Grid, n_header: int) -> list[list[str]]:
+    """Per column, the header texts from top to bottom, merged cells spread over their span."""
+    n = grid.n_cols
+    paths: list[list[str]] = [[] for _ in range(n)]
+    for r in range(n_header):
+        row = grid.cells[r]
+        texts = _spread_over_columns(grid, r) if grid.flavor == "lattice" else None
+        periods = _period_spans(row)
+        for label, span in periods:
+            for k in span:
+                paths[k].append(label)
+        c = 0
+        while c < n:
+            text = clean(texts[c] if texts else row[c].text)
+            start = end = c
+            if text and grid.flavor == "lattice":
+                while end + 1 < n and not row[end].right and not clean(row[end + 1].text):
+                    end += 1
+                if end == c:
+                    start, end = _words_span(grid, r, c, texts)
+            if text and not periods and not COLUMN_NUMBER.match(text) and not TABLE_META.match(text):
+                for k in range(start, end + 1):
+                    if not paths[k] or paths[k][-1] != text:
+                        paths[k].append(text)
+            c = max(c, end) + 1
+    return paths
+
+
+def _words_span(grid: Grid, r: int, c: int, texts: list[str] | None) -> tuple[int, int]:
+    """The columns a ruled header cell's words stretch over, when the reader drew the cell one
+    column wide (西安: every header cell ruled, 一般公共预算拨款安排的“三公”经费预算 printed
+    across six): neighbours whose middle lies under the words and whose own cell is empty."""
+    row = grid.cells[r]
+    cell = row[c]
+    text = clean(texts[c] if texts else cell.text)
+    xs = [(x0, x1) for ln in grid.lines if cell.y0 - 1 <= (ln.y0 + ln.y1) / 2 <= cell.y1 + 1
+          for x0, x1, w in ln.words if w.strip() and clean(w) in text and x1 > cell.x0 and x0 < cell.x1]
+    if not xs:
+        return c, c
+    lo, hi = min(x for x, _ in xs), max(x for _, x in xs)
+    start = end = c
+
+    def empty(k: int) -> bool:
+        return not clean(texts[k] if texts else row[k].text)
+
+    while start > 0 and empty(start - 1) and lo <= (row[start - 1].x0 + row[start - 1].x1) / 2:
+        start -= 1
+    while end + 1 < len(row) and empty(end + 1) and (row[end + 1].x0 + row[end + 1].x1) / 2 <= hi:
+        end += 1
+    return start, end
+
+
+PERIOD = re.compile(r"^(?:上年|当年|本年|上年度|本年度|20\d\d\s*年(?:度)?(?:预算|决算)?数?|增减(?:变化)?(?:情况)?|比上年增减)$")
+
+
+def _period_spans(row: list) -> list[tuple[str, range]]:
+    """A header row that only names periods (上年 | 当年 | 增减变化情况, 2021年 | 2022年), each
+    label centred over its block of columns: each block runs halfway to the next label, and
+    as far on the open side (the reader gave no spans: every cell ruled, labels mid-block).
+    Rows with other words, or with one label, are left to the merged-cell rule."""
+    labelled = [(c, clean(cell.text)) for c, cell in enumerate(row) if clean(cell.text)]
+    if len(labelled) < 2 or not all(PERIOD.match(t) for _, t in labelled) or not all(c.right for c in row):
+        return []
+    out = []
+    for i, (c, text) in enumerate(labelled):
+        right = (c + labelled[i + 1][0] - 1) // 2 if i + 1 < len(labelled) else None
+        left = (labelled[i - 1][0] + c - 1) // 2 + 1 if i else None
+        if left is None:
+            left = c - (right - c)
+        if right is None:
+            right = c + (c - left)
+        out.append((text, range(max(left, 0), min(right, len(row) - 1) + 1)))
+    return out
+
+
+def _spread_over_columns(grid: Grid, r: int) -> list[str] | None:
+    """Header labels printed side by side that the lattice reader put in one cell (its header
+    row lacks the vertical rules: 西安 人员经费支出 公用经费支出 专项业务经费支出 in one cell over
+    three columns) go back to the columns their words stand in. None when no cell needs it."""
+    row = grid.cells[r]
+    if not any(len(c.text.split()) > 1 for c in row):
+        return None
+    texts = [c.text for c in row]
+    for i, cell in enumerate(row):
+        tokens = cell.text.split()
+        if len(tokens) < 2 or any(measure_key([t], None) is None for t in tokens):
+            continue  # 收 入 / 项 目: one label letter-spaced, not labels side by side
+        by_col = words_by_column(row, grid.lines, row[0].y0, row[0].y1, tokens)
+        moved = [k for k in by_col if k != i]
+        if not moved or any(row[k].text.strip() for k in moved) \
+                or sorted(t for ws in by_col.values() for _, t in ws) != sorted(tokens):
+            continue  # every token must be placed, and only into empty cells
+        texts[i] = ""
+        for k, ws in by_col.items():
+            texts[k] = " ".join(t for _, t in sorted(ws))
+    return texts
