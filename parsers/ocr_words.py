@@ -32,6 +32,7 @@ RULE_NOISE = re.compile(r"[|｜丨¦\[\]“”\"'‘’。.,:;、_—\-]*")  # a
 # no word starts with one, and with it the name matched no function class (a zero line lost
 # silently)
 LOST_NUMERAL = re.compile(r"^、+(?=[\u4e00-\u9fff])")
+NUMERAL_END = re.compile(r"[一二三四五六七八九十\d]$")
 RULE_MARGIN = 0.3  # × the word's height: a rule this far inside a word's box crosses it
 
 
@@ -228,6 +229,12 @@ def join_words(line: list[dict], vrules: list[tuple[float, float, float]] = ()) 
                         x1=max(prev["x1"], w["x1"]), y0=min(prev["y0"], w["y0"]), y1=max(prev["y1"], w["y1"]))
         else:
             out.append(dict(w))
+    kept: list[dict] = []
     for w in out:
-        w["text"] = LOST_NUMERAL.sub("", fix_words(repair_amount(w["text"])))
-    return [w for w in out if w["text"].strip("、")]
+        w["text"] = fix_words(repair_amount(w["text"]))
+        if not (kept and NUMERAL_END.search(kept[-1]["text"])):  # "一" | "、一般…": the numeral was read
+            w["text"] = LOST_NUMERAL.sub("", w["text"])
+            if not w["text"].strip("、"):
+                continue
+        kept.append(w)
+    return kept

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from parsers import parse_pdf
-from parsers.document import Row, Table
-from parsers.ocr import _check_headers
+from parsers.document import Item, Row, Table
+from parsers.ocr import _check_headers, _check_uncoded_items
 from parsers.ocr_cells import header_cells
 from parsers.ocr_engine import FRAGMENT
 from parsers.ocr_rules import DARK, ink_level, page_rules
@@ -109,6 +109,9 @@ def test_a_header_naming_two_measures_is_a_failed_check_even_over_zeros():
 def test_an_enumeration_comma_whose_numeral_was_lost_is_dropped():
     got = join_words([_w("、", 0, 10), _w("科学技术支出", 60, 200), _w("、农林水支出", 400, 520), _w("十、节能环保支出", 700, 860)])
     assert [w["text"] for w in got] == ["科学技术支出", "农林水支出", "十、节能环保支出"]
+    # the numeral read as a word of its own keeps its comma: "一" | "、一般公共服务支出" is one name
+    got = join_words([_w("一", 0, 15), _w("、一般公共服务支出", 80, 250), _w("二", 400, 415), _w("、", 480, 490)])
+    assert [w["text"] for w in got] == ["一", "、一般公共服务支出", "二", "、"]
 
 
 @pytest.mark.slow
@@ -119,8 +122,22 @@ def test_a_summary_read_from_light_grey_rules_gives_its_function_classes(tmp_pat
     rows = {r.code: r.values.get("total") for r in t.rows if r.code}
     assert rows["201"] == pytest.approx(72317800.0) and rows["210"] == pytest.approx(3356900.0)
     assert rows["221"] == pytest.approx(4167500.0) and rows["213"] == 0.0 and rows["229"] == 0.0
-    # 四、教育支出 and 七、社会保障和就业支出 are read without their 、 (四教育支出): not matched to a
-    # class, their rows are missing, and a failed check says so (no other check did)
-    assert "205" not in rows and "208" not in rows
-    unread = [c.detail for c in doc.checks if c.rule == "ocr name unread" and not c.passed]
-    assert len(unread) == 2 and "四教育支出" in unread[0] and "七社会保障和就业支出" in unread[1]
+    assert rows["205"] == pytest.approx(250000.0) and rows["208"] == pytest.approx(10602500.0)
+    assert not [c for c in doc.checks if not c.passed]
+
+
+def test_a_summary_line_with_figures_whose_name_gives_no_class_is_a_failed_check():
+    # "四教育支出": the 、 lost, no function class, so no 205 row: nothing else would say so
+    items = [Item(side="expenditure", label="四教育支出", values={"total": 250000.0}, page=1),
+             Item(side="expenditure", label="一、一般公共服务支出", code="201", values={"total": 5.0}, page=1),
+             Item(side="expenditure", label="本年支出合计", values={"total": 9.0}, page=1),
+             Item(side="expenditure", label="上缴上级支出", values={"total": 1.0}, page=1),
+             Item(side="expenditure", label="八、卫生健康支出", values={}, page=1)]
+    t = Table(kind="income_expenditure_summary", title="收支总体情况表", pages=[1], items=items)
+    doc = SimpleNamespace(checks=[])
+    _check_uncoded_items(doc, t, {1})
+    assert [(c.rule, c.passed) for c in doc.checks] == [("ocr name unread", False)]
+    assert "四教育支出" in doc.checks[0].detail
+    doc = SimpleNamespace(checks=[])
+    _check_uncoded_items(doc, t, {2})  # not an OCR'd page
+    assert doc.checks == []
