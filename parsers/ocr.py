@@ -18,6 +18,9 @@ not read as a measure.
 
 from __future__ import annotations
 
+import csv
+import difflib
+import functools
 import hashlib
 import json
 import os
@@ -311,18 +314,34 @@ def _check_headers(doc: Document, t, ocr_pages: set[int]) -> None:
 
 
 def _check_uncoded_items(doc: Document, t, ocr_pages: set[int]) -> None:
-    """A summary's expenditure line with a figure whose name OCR misread ("四教育支出": the 、
-    lost, so no function class) is an item without a code: its class row is missing, and
-    nothing else may say so. One failed check per such item (totals and measures aside)."""
+    """A summary's expenditure line whose function-class name OCR misread ("四教育支出": the 、
+    lost; "j二、外交支出") is an item without a code: its class row is missing (a zero line
+    too), and nothing else may say so. One failed check per such item."""
     for it in t.items:
         label = re.sub(r"\s+", "", it.label)
-        if (it.page in ocr_pages and it.side == "expenditure" and not it.code and any(it.values.values())
-                and label.endswith("支出") and not re.search(r"合计|总计|小计", label) and not _measures_in(label)):
+        if (it.page in ocr_pages and it.side == "expenditure" and not it.code and not _measures_in(label)
+                and _like_a_class(label)):
             doc.checks.append(Check(
                 rule="ocr name unread", table=f"{t.kind} ({t.label or t.title})", passed=False, page=it.page,
                 expected=None, actual=None,
-                detail=f"expenditure line {it.label!r} with figures names no function class as OCR read it "
+                detail=f"expenditure line {it.label!r} names no function class as OCR read it "
                        "(misread?): its class row is missing"))
+
+
+CLASSES_FILE = Path(__file__).parent / "normalise" / "reference" / "func_classification_partial.csv"
+LIKE_A_CLASS = 0.8  # similarity (difflib) of a misread name to a 类 name: 四教育支出 0.89, 一、本年支出 0.4
+
+
+@functools.lru_cache(maxsize=1)
+def _class_names() -> tuple[str, ...]:
+    with open(CLASSES_FILE, encoding="utf-8", newline="") as f:
+        return tuple(r["name"] for r in csv.DictReader(f) if r.get("level") == "类" and r.get("name"))
+
+
+def _like_a_class(label: str) -> bool:
+    """The label holds a function class's name or nearly one (四教育支出, 社会保障和丈业支出),
+    not a total or another line (一、本年支出, 对附属单位的补助支出)."""
+    return any(n in label or difflib.SequenceMatcher(None, label, n).ratio() >= LIKE_A_CLASS for n in _class_names())
 
 
 def _measures_in(label: str) -> set[str]:

@@ -123,7 +123,9 @@ def test_a_summary_read_from_light_grey_rules_gives_its_function_classes(tmp_pat
     assert rows["201"] == pytest.approx(72317800.0) and rows["210"] == pytest.approx(3356900.0)
     assert rows["221"] == pytest.approx(4167500.0) and rows["213"] == 0.0 and rows["229"] == 0.0
     assert rows["205"] == pytest.approx(250000.0) and rows["208"] == pytest.approx(10602500.0)
-    assert not [c for c in doc.checks if not c.passed]
+    # 二、外交支出 (a zero line) read "j二、外交支出": no 202 row, and a failed check says so
+    assert "202" not in rows
+    assert [(c.rule, "外交支出" in c.detail) for c in doc.checks if not c.passed] == [("ocr name unread", True)]
 
 
 def test_a_summary_line_with_figures_whose_name_gives_no_class_is_a_failed_check():
@@ -132,12 +134,14 @@ def test_a_summary_line_with_figures_whose_name_gives_no_class_is_a_failed_check
              Item(side="expenditure", label="一、一般公共服务支出", code="201", values={"total": 5.0}, page=1),
              Item(side="expenditure", label="本年支出合计", values={"total": 9.0}, page=1),
              Item(side="expenditure", label="上缴上级支出", values={"total": 1.0}, page=1),
-             Item(side="expenditure", label="八、卫生健康支出", values={}, page=1)]
+             Item(side="expenditure", label="一、本年支出", values={"total": 9.0}, page=1),
+             Item(side="expenditure", label="对附属单位的补助支出", values={"total": 2.0}, page=1),
+             Item(side="expenditure", label="j二、外交支出", values={}, page=1)]
     t = Table(kind="income_expenditure_summary", title="收支总体情况表", pages=[1], items=items)
     doc = SimpleNamespace(checks=[])
     _check_uncoded_items(doc, t, {1})
-    assert [(c.rule, c.passed) for c in doc.checks] == [("ocr name unread", False)]
-    assert "四教育支出" in doc.checks[0].detail
+    assert [(c.rule, c.passed) for c in doc.checks] == [("ocr name unread", False)] * 2
+    assert "四教育支出" in doc.checks[0].detail and "外交支出" in doc.checks[1].detail  # a zero line too
     doc = SimpleNamespace(checks=[])
     _check_uncoded_items(doc, t, {2})  # not an OCR'd page
     assert doc.checks == []
