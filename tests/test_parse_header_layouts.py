@@ -173,3 +173,12 @@ def test_three_blocks_of_a_summary_read_as_merged_cells():
     assert spent["一、一般公共服务支出"] == 223955000.0 and spent["十八、住房保障支出"] == 38940900.0
     assert spent["一、基本支出"] == 117006300.0 and spent["二、项目支出"] == 130253800.0
     assert t.verification == "verified"
+    other = next(i for i in t.items if i.label == "二十一、其他支出")
+    assert (other.code, other.key) == ("229", None)  # a function class, not the measure econ_399
+
+
+def test_a_class_named_without_its_enumeration_comma():
+    from parsers.tables.summary import class_of
+
+    assert [class_of(x) for x in ("四、教育支出", "四教育支出", "一般公共服务支出", "十一城乡社区支出", "四、本年支出")] == \
+        ["205", "205", "201", "212", None]

@@ -59,10 +59,11 @@ def build_summary(t: Table, loc: Located, ctx: Context) -> None:
                 label, vals = _split_label_amount(label, vals, loc.money_unit)
                 code, name = split_code_prefix(label)
                 item_key = _item_key(name or label, side)
-                item = Item(side=side, label=label, key=item_key, page=part.page, values=vals)
                 if code is None and side == "expenditure":
-                    code = class_names().get(loose_name(label))
-                item.code = code
+                    code = class_of(label)
+                if side == "expenditure" and scheme_of(code) == "function":
+                    item_key = None  # 二十一、其他支出 is function class 229, not the measure econ_399
+                item = Item(side=side, label=label, key=item_key, page=part.page, values=vals, code=code)
                 t.items.append(item)
                 if side == "expenditure" and level_of(code) == 1 and scheme_of(code) == "function":
                     t.rows.append(Row(code=code, level=1, name=loose_name(name or label), page=part.page,
@@ -73,6 +74,16 @@ def build_summary(t: Table, loc: Located, ctx: Context) -> None:
                         t.total.setdefault(f"{side}_{k}", v)
 
 
+
+
+# A list numeral whose 、 was lost (OCR: 四教育支出): the rest may still be a class's name.
+_NUMERAL = re.compile(r"^[一二三四五六七八九十]+")
+
+
+def class_of(label: str) -> str | None:
+    """The function class a summary line names ('四、教育支出', OCR's '四教育支出' → 205)."""
+    name = loose_name(label)
+    return class_names().get(name) or class_names().get(_NUMERAL.sub("", name))
 
 
 def _prints_summary_header(part: Grid, h: int) -> bool:
