@@ -30,6 +30,7 @@ from pathlib import Path
 from parsers.amounts import AMOUNT_TOKEN
 from parsers.glued import split_glued, split_glued_amounts
 from parsers.grid import Cell, Grid, PageLayout, TextLine
+from parsers.normalise.codes import split_code_prefix
 from parsers.numbered import numbered_grid
 from parsers.pages import pages_to_lay_out
 
@@ -41,9 +42,6 @@ for _noisy in ("playa", "pdfminer", "camelot"):  # per-object warnings about mal
 
 PROSE = re.compile(r"[，。；：:（]|万元|亿元|\d\s*元")  # a figure inside a sentence, not in a table cell
 LAYOUT = {"boxes_flow": None}  # pdfminer LAParams: no reading-order pass (see above)
-# A line that starts with a classification code and a name is a table row even alone: a
-# continuation page may carry only one or two ([312]对企业补助 41,939.63 after its header).
-CODED_LINE = re.compile(r"^\s*(?:\[\d{3}(?:\d{2}){0,2}\]|\d{3}(?:\d{2}){0,2}(?![\d.,]))\s*[\u4e00-\u9fff]")
 
 
 def _grid_from_camelot(t, flavor: str) -> Grid:
@@ -101,8 +99,15 @@ def _is_table_line(ln: TextLine) -> bool:
 
 
 def _enough_rows(lines: list[TextLine], min_lines: int) -> bool:
+    """Enough table-looking lines, or a figure and a line that starts with a code and a name:
+    a continuation page may carry one or two rows ([312]对企业补助 41,939.63 under its header)."""
     figures = sum(map(_is_table_line, lines))
-    return figures >= min_lines or figures > 0 and any(CODED_LINE.match(ln.text) for ln in lines)
+    return figures >= min_lines or figures > 0 and any(_coded_name(ln.text) for ln in lines)
+
+
+def _coded_name(text: str) -> bool:
+    code, rest = split_code_prefix(text)
+    return code is not None and bool(re.match(r"[\u4e00-\u9fff]", rest))
 
 
 def _stream_areas(pl: PageLayout, min_lines: int) -> list[str] | None:

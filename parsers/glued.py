@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from parsers.amounts import AMOUNT_TOKEN
-from parsers.grid import Grid, TextLine, words_by_column
+from parsers.grid import Grid, TextLine, spread_cell
 
 AMOUNT_WITH_DECIMALS = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d+|-?\d+\.\d+")
 
@@ -57,14 +57,9 @@ def _split_figure_from_label(g: Grid, lines: list[TextLine]) -> None:
             if len(tokens) < 2 or not any(AMOUNT_TOKEN.fullmatch(t) for t in tokens) \
                     or all(AMOUNT_TOKEN.fullmatch(t) for t in tokens):
                 continue
-            homes = words_by_column(row, lines, cell.y0, cell.y1, tokens)
-            placed = sorted(t for ws in homes.values() for _, t in ws)
-            if len(homes) < 2 or placed != sorted(tokens) or any(row[k].text.strip() for k in homes if k != c):
-                continue
-            for k, ws in homes.items():  # top line first: words of one cell keep their order
-                row[k].text = " ".join(t for _, t in ws)
-            if c not in homes:
-                cell.text = ""
+            spread = spread_cell(row, c, lines, cell.y0, cell.y1, [x.text for x in row])
+            for k, text in (spread or {}).items():
+                row[k].text = text
 
 
 def _spread_merged_figures(g: Grid, lines: list[TextLine]) -> None:

@@ -112,13 +112,10 @@ class PageLayout:
         return sorted(out, key=lambda ln: (-ln.y1, ln.x0))
 
 
-def words_by_column(row: list[Cell], lines: list[TextLine], y0: float, y1: float,
-                    tokens: list[str]) -> dict[int, list[tuple[float, str]]]:
-    """The page's words printed between y0 and y1 that are among `tokens`, by the column of
-    `row` their middle stands in (top line first): where a cell's words really stand when the
-    reader put a line running over rules into one cell."""
-    out: dict[int, list[tuple[float, str]]] = {}
-    for ln in lines:
+def _words_by_column(row: list[Cell], lines: list[TextLine], y0: float, y1: float,
+                     tokens: list[str]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for ln in lines:  # top line first, words left to right
         if not y0 - 1 <= (ln.y0 + ln.y1) / 2 <= y1 + 1:
             continue
         for x0, x1, text in ln.words:
@@ -126,5 +123,20 @@ def words_by_column(row: list[Cell], lines: list[TextLine], y0: float, y1: float
                 continue
             k = next((k for k, cell in enumerate(row) if cell.x0 <= (x0 + x1) / 2 < cell.x1), None)
             if k is not None:
-                out.setdefault(k, []).append((x0, text.strip()))
+                out.setdefault(k, []).append(text.strip())
+    return out
+
+
+def spread_cell(row: list[Cell], c: int, lines: list[TextLine], y0: float, y1: float,
+                texts: list[str]) -> dict[int, str] | None:
+    """Where the words of cell c really stand, when the reader put a page line running over
+    rules into one cell: the new text of each column they stand in (c's own included), or
+    None unless every word is placed, some move, and only into empty cells."""
+    tokens = texts[c].split()
+    homes = _words_by_column(row, lines, y0, y1, tokens)
+    placed = sorted(t for ws in homes.values() for t in ws)
+    if placed != sorted(tokens) or not set(homes) - {c} or any(texts[k].strip() for k in homes if k != c):
+        return None
+    out = {k: " ".join(ws) for k, ws in homes.items()}
+    out.setdefault(c, "")
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.grid import Grid, words_by_column
+from parsers.grid import Grid, spread_cell
 from parsers.headers import COLUMN_NUMBER, TABLE_META, measure_key
 from parsers.text import clean
 
@@ -102,12 +102,6 @@ def _spread_over_columns(grid: Grid, r: int) -> list[str] | None:
         tokens = cell.text.split()
         if len(tokens) < 2 or any(measure_key([t], None) is None for t in tokens):
             continue  # 收 入 / 项 目: one label letter-spaced, not labels side by side
-        by_col = words_by_column(row, grid.lines, row[0].y0, row[0].y1, tokens)
-        moved = [k for k in by_col if k != i]
-        if not moved or any(row[k].text.strip() for k in moved) \
-                or sorted(t for ws in by_col.values() for _, t in ws) != sorted(tokens):
-            continue  # every token must be placed, and only into empty cells
-        texts[i] = ""
-        for k, ws in by_col.items():
-            texts[k] = " ".join(t for _, t in sorted(ws))
+        for k, text in (spread_cell(row, i, grid.lines, row[0].y0, row[0].y1, texts) or {}).items():
+            texts[k] = text
     return texts

@@ -24,8 +24,8 @@ from parsers.extract import PageLayout, TextLine
 from parsers.locate import Located
 from parsers.normalise.names import loose_name
 from parsers.printed import CJK, Printed, printed_records
+from parsers.vocab import pattern
 
-TOTAL_LINE = re.compile(r"^(合计|总计)$")
 PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^数量$")  # columns no table keeps
 COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
@@ -247,7 +247,7 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         return None
     label = loose_name(rec.label)
     held = list({id(h): h for hs in held_by_code.values() for h in hs}.values())
-    if TOTAL_LINE.match(rec.label.replace(" ", "")):
+    if pattern("tables.yaml", "total_rows").match(rec.label.replace(" ", "")):
         held = [h for h in held if not h.unit]  # the 合计 line is the table's, never a unit's line
     candidates = [h for h in held if not _covers(h.values, figures, step)]
     if not candidates:
