@@ -113,17 +113,27 @@ class PageLayout:
 
 
 def _words_by_column(row: list[Cell], lines: list[TextLine], y0: float, y1: float,
-                     tokens: list[str]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    for ln in lines:  # top line first, words left to right
+                     tokens: list[str], c: int) -> dict[int, list[str]]:
+    """The column each of cell c's words stands in. A word printed twice on the line ('0.00'
+    in two blocks) is the occurrence nearest to cell c: the other belongs to another cell."""
+    found = []  # (line order, x0, x1, text) of the line's words that are c's tokens
+    for i, ln in enumerate(lines):  # top line first, words left to right
         if not y0 - 1 <= (ln.y0 + ln.y1) / 2 <= y1 + 1:
             continue
-        for x0, x1, text in ln.words:
-            if text.strip() not in tokens:
-                continue
-            k = next((k for k, cell in enumerate(row) if cell.x0 <= (x0 + x1) / 2 < cell.x1), None)
-            if k is not None:
-                out.setdefault(k, []).append(text.strip())
+        found += [(i, x0, x1, text.strip()) for x0, x1, text in ln.words if text.strip() in tokens]
+    cell = row[c]
+    chosen = []
+    for token in tokens:
+        near = sorted((max(cell.x0 - w[2], w[1] - cell.x1, 0.0), n) for n, w in enumerate(found)
+                      if w[3] == token and n not in chosen)
+        if near:
+            chosen.append(near[0][1])
+    out: dict[int, list[str]] = {}
+    for n in sorted(chosen, key=lambda n: (found[n][0], found[n][1])):
+        _, x0, x1, text = found[n]
+        k = next((k for k, cl in enumerate(row) if cl.x0 <= (x0 + x1) / 2 < cl.x1), None)
+        if k is not None:
+            out.setdefault(k, []).append(text)
     return out
 
 
@@ -133,7 +143,7 @@ def spread_cell(row: list[Cell], c: int, lines: list[TextLine], y0: float, y1: f
     rules into one cell: the new text of each column they stand in (c's own included), or
     None unless every word is placed, some move, and only into empty cells."""
     tokens = texts[c].split()
-    homes = _words_by_column(row, lines, y0, y1, tokens)
+    homes = _words_by_column(row, lines, y0, y1, tokens, c)
     placed = sorted(t for ws in homes.values() for t in ws)
     if placed != sorted(tokens) or not set(homes) - {c} or any(texts[k].strip() for k in homes if k != c):
         return None

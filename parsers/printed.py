@@ -19,6 +19,7 @@ from parsers.grid import TextLine
 FIGURE = re.compile(r"^[(（]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
 CODE_WORD = re.compile(r"^[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?(?=[^\d.,]|$)")
 CODE_PART = re.compile(r"^\d{2}$")
+LOST_ZERO_PART = re.compile(r"^[1-9]$")  # a 款 part between a 类 code and the name, its 0 not printed
 GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 BAND_TOLERANCE = 2.5  # pt: words whose vertical middles lie this close print on one line
@@ -49,7 +50,8 @@ def _bands(lines: list[TextLine], ruled: list[tuple[float, float]] | None = None
 
     Inside ruled rows (the printed horizontal rules of a lattice table) a row is everything
     between two rules: cells print their figures centred while a wrapped name sits higher."""
-    words = [(w, (ln.y0 + ln.y1) / 2) for ln in lines for w in ln.words if w[2].strip()]
+    words = [(w, (ln.y0 + ln.y1) / 2) for ln in lines for i, w in enumerate(ln.words)
+             if w[2].strip() and not _year_of_date(ln.words, i)]
     words.sort(key=lambda x: -x[1])
     by_rule: dict[int, list[tuple[float, float, str]]] = {}
     loose = []
@@ -73,7 +75,34 @@ def _bands(lines: list[TextLine], ruled: list[tuple[float, float]] | None = None
             merged.append((y, b))
     merged += [((ruled[k][0] + ruled[k][1]) / 2, b) for k, b in by_rule.items()]  # type: ignore[index]
     merged.sort(key=lambda x: -x[0])
-    return [(y, sorted(b, key=lambda w: w[0])) for y, b in merged]
+    return [(y, _join_wrapped(sorted(b, key=lambda w: w[0]))) for y, b in merged]
+
+
+WRAPPED_DIGITS = re.compile(r"^\d{1,2}$")
+
+
+def _join_wrapped(band: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """'576,171.1' over '1' in one cell (杭州: the figure too wide for its column wraps its
+    last digit onto a second line): two words of one line never overlap, so a digit or two
+    under the end of a figure with decimals is the rest of that figure."""
+    out: list[tuple[float, float, str]] = []
+    for x0, x1, w in band:
+        if out and WRAPPED_DIGITS.match(w) and x0 < out[-1][1] - 1 and "." in out[-1][2] \
+                and FIGURE.match(out[-1][2] + w):
+            px0, px1, pw = out.pop()
+            out.append((px0, max(px1, x1), pw + w))
+            continue
+        out.append((x0, x1, w))
+    return out
+
+
+YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _year_of_date(words: list[tuple[float, float, str]], i: int) -> bool:
+    """'2025 年执行数' in a header: the year of a date, never a figure."""
+    return bool(YEAR.match(words[i][2].strip())) and i + 1 < len(words) \
+        and words[i + 1][2].strip().startswith("年")
 
 
 def _disjoint(a: list[tuple[float, float, str]], b: list[tuple[float, float, str]]) -> bool:
@@ -193,6 +222,10 @@ def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y
         out.append(cur)
     if not seen_text and not cur.figures and CODE_PART.match(word) and (cur.code or not cur.label):
         cur.parts.append(word)
+        return cur, seen_text
+    if not seen_text and not cur.figures and not cur.parts and cur.code and len(cur.code) == 3 \
+            and bare is None and LOST_ZERO_PART.match(word):
+        cur.parts.append("0" + word)  # '301 2 津贴补贴': 款 02 printed without its zero (上海 万里)
         return cur, seen_text
     bare_figure = bare is not None and seen_text \
         and (cur.code is not None or LONG_BARE_FIGURE.fullmatch(word) is not None) and bare(word, x1)  # '表 6': none

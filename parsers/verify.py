@@ -21,6 +21,7 @@ from decimal import Decimal
 from parsers.amounts import SCALE
 from parsers.document import Check, Table
 from parsers.extract import PageLayout, TextLine
+from parsers.headers import measure_key
 from parsers.locate import Located
 from parsers.normalise.names import loose_name
 from parsers.printed import CJK, Printed, printed_records
@@ -107,16 +108,18 @@ def _area_lines(loc: Located, page: int, layout: PageLayout) -> list[TextLine]:
     return [ln for ln in layout.lines if y0 <= (ln.y0 + ln.y1) / 2 <= y1]
 
 
-def _dropped_columns(lines: list[TextLine], records: list[Printed]) -> list[tuple[float, float]]:
+def _dropped_columns(lines: list[TextLine], records: list[Printed], kept: set[str]) -> list[tuple[float, float]]:
     """x ranges of columns the table deliberately leaves out (percentages, growth rates), read
-    from header words above the figures."""
+    from header words above the figures. A header naming a measure the table keeps (增减额:
+    change) is no such column: its figures are checked."""
     tops = [r.y for r in records]
     if not tops:
         return []
     out = []
     for ln in lines:
         for x0, x1, w in ln.words:
-            if PERCENT_HEADER.search(w) and not CJK.sub("", w).strip().isdigit():
+            if PERCENT_HEADER.search(w) and not CJK.sub("", w).strip().isdigit() \
+                    and measure_key([w], None) not in kept:
                 out.append((x0 - 4, x1 + 30))
     return out
 
@@ -182,7 +185,7 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
             if h.alt and h.alt != h.code:
                 held_by_code.setdefault(h.alt, []).append(h)
         positions = key_positions(index, records, scale, step)
-        dropped = _dropped_columns(lines, records)
+        dropped = _dropped_columns(lines, records, set(t.columns))
         for rec in records:
             figures = [v for x, v, _ in rec.figures if not any(a <= x <= b for a, b in dropped)]
             if not figures:

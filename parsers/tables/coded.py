@@ -78,15 +78,23 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             for k in (("personnel", "public") if group_key == "by_class" else (group_key,)):
                 t.columns.setdefault(k, k)
         part_levels = _part_levels(part, cols.code, h)
+        taken: set[int] = set()  # rows that were a piece of the name of the row between them
         for r in range(h, part.n_rows):
             texts = part.row_texts(r)
-            if is_column_number_row(texts) or not any(clean(x) for x in texts):
+            if r in taken or is_column_number_row(texts) or not any(clean(x) for x in texts):
                 continue
             code, name, rest_text = _code_and_name(texts, cols, codes, part_levels.get(r))
             values = row_values(texts, cols)
             unit_cell = clean(texts[cols.unit]) if cols.unit is not None else ""
             project = cell_text(texts, cols.project)
             label = clean(name) or unit_cell or clean(rest_text)
+            if code is None and not label and values:
+                label, pieces = _wrapped_label(part, r, h, next(
+                    (c for c in (cols.unit, cols.name) if c is not None),
+                    min((c for c in range(part.n_cols) if c not in cols.measures), default=0)))
+                taken |= pieces
+                fragments = [f for f in fragments if not (f[0] == pi and f[1] in {_row_y(part, k) for k in pieces})]
+                name = name or label
             if code is None and group_key and re.fullmatch(r".{0,8}(合计|总计)", label or ""):
                 key = _split_key(group_key, label)
                 if "total" in values and key:  # 人员经费合计 / 公用经费合计 of a block
@@ -228,6 +236,31 @@ def _is_unit_row(label: str, cols: Columns) -> bool:
     if not label:
         return False
     return cols.unit is not None or (bool(pattern("tables.yaml", "unit_row_name").search(label)) and not label.endswith("支出"))
+
+
+def _wrapped_label(part: Grid, r: int, h: int, col: int) -> tuple[str, set[int]]:
+    """Row r prints figures and no name: a text flavor put the name's lines above and below
+    it on rows of their own ('广州市家庭经济核对和养老服务指导中' | figures | '心'). A
+    neighbouring row with text in the name column `col` and no figure is a piece of r's name
+    when it sits nearer to r than to the row on its other side."""
+    def piece(k: int) -> str | None:
+        if not h <= k < part.n_rows or col >= part.n_cols:
+            return None
+        texts = part.row_texts(k)
+        return (clean(texts[col]) or None) if not is_body_row(texts) else None
+
+    def nearer(k: int, other: int) -> bool:
+        return not h <= other < part.n_rows or abs(_row_y(part, k) - _row_y(part, r)) < abs(
+            _row_y(part, k) - _row_y(part, other))
+
+    above, below = piece(r - 1), piece(r + 1)
+    taken = set()
+    label = ""
+    if above and nearer(r - 1, r - 2):
+        label, taken = above, {r - 1}
+    if below and nearer(r + 1, r + 2):
+        label, taken = label + below, taken | {r + 1}
+    return label, taken
 
 
 def _same_unit(a: str | None, b: str | None) -> bool:

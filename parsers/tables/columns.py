@@ -31,8 +31,8 @@ def columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context,
     measures = loc.rule.get("measures")
     if h and (prev is None or part.n_cols != prev.n or _informative(part, h)):
         cols = Columns(n=part.n_cols, labels=header_paths(part, h))
-        if prev is not None and part.n_cols == prev.n and not any(cols.labels):
-            return prev, h
+        if prev is not None and part.n_cols == prev.n and not _names_a_measure(cols.labels, ctx):
+            return prev, h  # '中心' (a name wrapped over the page break) on top: no header of its own
         if not any(cols.labels) and part.flavor != "lattice":
             cols.labels = _labels_from_lines(part, loc.zones.get(id(part), []))
         assign_roles(cols, body, measures, ctx.year, ctx.kind, loc.rule.get("scheme"))
@@ -44,6 +44,10 @@ def columns_for(part: Grid, prev: Columns | None, loc: Located, ctx: Context,
     cols = Columns(n=part.n_cols, labels=_labels_from_lines(part, loc.zones.get(id(part), [])))
     assign_roles(cols, body, measures, ctx.year, ctx.kind, loc.rule.get("scheme"))
     return cols, h
+
+
+def _names_a_measure(labels: list[list[str]], ctx: Context) -> bool:
+    return any(measure_key(path, ctx.year, ctx.kind) for path in labels if path)
 
 
 def _informative(part: Grid, h: int) -> bool:

@@ -20,6 +20,7 @@ from parsers.normalise.codes import level_of, scheme_of, split_code_prefix
 from parsers.normalise.names import loose_name
 from parsers.normalise.reference import class_names
 from parsers.tables.cells import Context
+from parsers.tables.recut import recut_summary
 
 
 def build_summary(t: Table, loc: Located, ctx: Context) -> None:
@@ -28,6 +29,7 @@ def build_summary(t: Table, loc: Located, ctx: Context) -> None:
     blocks: list[tuple[int, list[int], str]] | None = None
     measures: dict[int, str] = {}  # amount column → measure, from the last page that printed the header
     for part in loc.parts:
+        part = recut_summary(part) or part
         h = header_rows(part)
         if blocks is not None and h and not _prints_summary_header(part, h):
             h = 0  # label-only rows at the top of a continuation page, not a repeated header
@@ -35,7 +37,7 @@ def build_summary(t: Table, loc: Located, ctx: Context) -> None:
             blocks = _blocks(part, h)
             measures = {c: _block_measure(part, h, c, ctx) for _, cols, _ in blocks for c in cols}
         for r in range(h, part.n_rows):
-            texts = _give_back_leading_amounts(part.row_texts(r), blocks)
+            texts = _spread_glued_amounts(_give_back_leading_amounts(part.row_texts(r), blocks), blocks)
             if is_column_number_row(texts):
                 continue
             carry = ""
@@ -103,6 +105,42 @@ def _give_back_leading_amounts(texts: list[str], blocks: list[tuple[int, list[in
     return texts
 
 
+def _amount_tokens(text: str) -> list[str] | None:
+    """'10,823,891.00 1,467,842.00': the figures of a cell that holds nothing else, else None."""
+    tokens = text.split()
+    return tokens if tokens and all(AMOUNT_TOKEN.fullmatch(x) for x in tokens) else None
+
+
+def _spread_glued_amounts(texts: list[str], blocks: list[tuple[int, list[int], str]]) -> list[str]:
+    """'10,823,891.00 1,467,842.00' in the 公用经费 cell and the 人员经费 cell before it blank:
+    the ruled reader put two columns' figures in one cell. The figures go back, in print
+    order, to the blank columns of the block next to the cell (before it first)."""
+    texts = list(texts)
+    for _, cols, _ in blocks:
+        for i, c in enumerate(cols):
+            tokens = _amount_tokens(texts[c]) if c < len(texts) else None
+            if not tokens or len(tokens) < 2:
+                continue
+            lead = min(len(tokens) - 1, _blank_run(texts, cols[:i][::-1]))
+            for k in range(lead):
+                texts[cols[i - lead + k]] = tokens.pop(0)
+            trail = min(len(tokens) - 1, _blank_run(texts, cols[i + 1:]))
+            for k in range(trail):
+                texts[cols[i + trail - k]] = tokens.pop()
+            texts[c] = " ".join(tokens)
+    return texts
+
+
+def _blank_run(texts: list[str], cols: list[int]) -> int:
+    """How many of cols, in order, are blank before the first that is not."""
+    n = 0
+    for c in cols:
+        if c >= len(texts) or texts[c].strip():
+            break
+        n += 1
+    return n
+
+
 def _blocks(part: Grid, h: int) -> list[tuple[int, list[int], str]]:
     """Columns grouped as (label column, its amount columns, side)."""
     paths = header_paths(part, h)
@@ -115,7 +153,7 @@ def _blocks(part: Grid, h: int) -> list[tuple[int, list[int], str]]:
             x = clean(part.text(r, c))
             if not x:
                 continue
-            if parse_amount(x) is not None or AMOUNT_TOKEN.match(x):
+            if parse_amount(x) is not None or AMOUNT_TOKEN.match(x) or _amount_tokens(part.text(r, c)):
                 amounts += 1
             else:
                 texts += 1
@@ -147,7 +185,7 @@ def _block_measure(part: Grid, h: int, c: int, ctx: Context) -> str:
     key = measure_key(path[-1:], ctx.year, ctx.kind) if path else None
     if key is None and len(path) > 1:
         key = measure_key(["".join(path)], ctx.year, ctx.kind)
-    return key if key and key not in ("basic", "project") else "total"
+    return key or "total"
 
 
 def _split_label_amount(label: str, vals: dict[str, float], money_unit: str | None) -> tuple[str, dict]:

@@ -27,6 +27,7 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
     cols = Columns(n=part.n_cols, labels=header_paths(part, h))
     body = [part.row_texts(r) for r in range(h, part.n_rows)]
     assign_roles(cols, body, None, ctx.year, ctx.kind)
+    _period_under_item(cols, ctx)
     _name_subtotals(cols)
     item_cols = {k for k in cols.measures.values() if k in THREE_PUBLIC_KEYS[1:]}
     if len(item_cols) >= 2:  # items are columns: the row of the document's own basis
@@ -74,6 +75,23 @@ def _total_is_three_public(values: dict[str, float]) -> dict[str, float]:
         out["grand_total"] = out.get("total", out["three_public_total"])
         out["total"] = out.pop("three_public_total")
     return out
+
+
+_ITEM_KEYS = frozenset(THREE_PUBLIC_KEYS[1:]) | {"three_public_total"}
+_SUM_WORD = re.compile(r"合\s*计|小\s*计|总\s*计")
+
+
+def _period_under_item(cols: Columns, ctx: Context) -> None:
+    """因公出国（境）费 over 预算数 | 决算数 (上海 决算): the leaf names only the period, the
+    item is the header above it. Leaf first would make every column `total`."""
+    for c in list(cols.measures):
+        path = cols.labels[c] if c < len(cols.labels) else []
+        if len(path) < 2 or _SUM_WORD.search(path[-1]):
+            continue  # 小计 / 合计 under an item group: a sum, read by _name_subtotals
+        leaf = measure_key(path[-1:], ctx.year, ctx.kind)
+        item = measure_key(path[:-1], ctx.year, ctx.kind)
+        if leaf in ("total", "budget_total", "prior_total") and item in _ITEM_KEYS:
+            cols.measures[c] = leaf[: -len("total")] + item
 
 
 def _unit_label(row: list[str], cols: Columns) -> str | None:

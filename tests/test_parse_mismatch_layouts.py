@@ -1,0 +1,203 @@
+"""Tables the verifier called `mismatch` on the real corpus (issue 9), read right on real pages.
+
+Each fixture is the cover plus the pages a table needs, cut from a report of
+../shared/corpus/real with pypdfium2 (pages untouched). Expected figures are the printed ones,
+in 元. Where the cause was a false alarm of the verifier, a deliberately wrong reading of the
+same table must still fail.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from parsers import parse_pdf
+from parsers.extract import TextLine, iter_pages
+from parsers.locate import locate
+from parsers.printed import printed_records
+from parsers.tables import Context, build_table
+from parsers.verify import verify_table
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+@cache
+def doc(name: str):
+    return parse_pdf(REAL / name)
+
+
+def table(d, kind):
+    found = [t for t in d.tables if t.kind == kind and not t.empty]
+    assert found, f"no {kind} table in {d.source.file}"
+    return found[0]
+
+
+def row(t, code):
+    found = [r for r in t.rows if r.code == code]
+    assert found, f"{code} not in {t.kind}"
+    return found[0]
+
+
+def item(t, label):
+    found = [i for i in t.items if i.label == label]
+    assert found, f"{label} not in {t.kind}"
+    return found[0]
+
+
+def fresh(name: str, kind: str, year: int = 2026):
+    """A newly built table (tests mutate it), its location and the layouts, to verify again."""
+    layouts = list(iter_pages(REAL / name))
+    located, _ = locate(layouts)
+    loc = next(loc for loc in located if loc.kind == kind)
+    return build_table(loc, Context(year=year, kind="budget")), loc, {pl.number: pl for pl in layouts}
+
+
+def failed(checks):
+    return [c for c in checks if not c.passed and c.rule == "text layer: printed line read"]
+
+
+def test_shanghai_unit_summary_reads_the_project_column_and_glued_cells():
+    """上海 单位 收支总表: 合计 | 基本支出 (人员经费, 公用经费) | 项目支出. 项目支出 was read as a
+    second `total` and dropped; '10,823,891.00 1,467,842.00' in one cell lost both figures."""
+    t = table(doc("shanghai-putuo_shangwuwei_2025_yusuan_danwei_p1_p9.pdf"), "income_expenditure_summary")
+    assert row(t, "201").values == {"total": 21601733.0, "personnel": 10823891.0, "public": 1467842.0,
+                                    "project": 9310000.0}
+    assert row(t, "206").values == {"total": 17200000.0, "project": 17200000.0}
+    assert row(t, "208").values == {"total": 3808085.0, "personnel": 3565865.0, "public": 242220.0}
+    assert (t.total["expenditure_personnel"], t.total["expenditure_public"], t.total["expenditure_project"]) == (
+        18120593.0, 1710062.0, 351684000.0)
+    assert t.verification == "verified"
+    z = table(doc("shanghai_zuanshi-jiaoyi_2026_yusuan_danwei_p1_p7.pdf"), "income_expenditure_summary")
+    assert row(z, "201").values == {"total": 6783536.0, "personnel": 2545183.0, "public": 3968353.0,
+                                    "project": 270000.0}
+    assert z.total["expenditure_project"] == 270000.0 and z.verification == "verified"
+
+
+def test_a_summary_without_its_project_column_still_fails():
+    t, loc, layouts = fresh("shanghai_zuanshi-jiaoyi_2026_yusuan_danwei_p1_p7.pdf", "income_expenditure_summary")
+    for held in [r.values for r in t.rows] + [i.values for i in t.items] + [t.total]:
+        for k in [k for k in held if k.endswith("project")]:
+            del held[k]
+    bad = failed(verify_table(t, loc, layouts))
+    assert t.verification == "mismatch"
+    assert any("一般公共服务支出" in c.detail and "270,000" in c.detail and c.page == 2 for c in bad)
+
+
+def test_a_figure_wrapped_onto_a_second_line_is_one_figure():
+    """杭州交通 支出总表: '576,171.1' over '1' (the cell too narrow): the page prints 576,171.11."""
+    t = table(doc("hangzhou_jiaotong_2026_yusuan_p1_p26-27.pdf"), "expenditure_by_function")
+    assert t.total["project"] == 5761711100.0
+    assert row(t, "214").values["project"] == 1167806200.0  # 交通运输支出 116,780.62
+    assert t.verification == "verified"
+    t, loc, layouts = fresh("hangzhou_jiaotong_2026_yusuan_p1_p26-27.pdf", "expenditure_by_function")
+    t.total["project"] = 5761710000.0  # 576,171.00: a wrong reading of the wrapped figure
+    assert any(c.page == 2 and "合计" in c.detail for c in failed(verify_table(t, loc, layouts)))
+    assert t.verification == "mismatch"
+    s = table(doc("shenzhen_shuiwuju_2026_yusuan_p1_p115.pdf"), "project_summary")
+    assert item(s, "深圳市水务局").values["total"] == 8116699700.0  # 811,669.9 | 7
+    assert s.verification == "verified"
+
+
+def test_wrapped_figure_lines_join_in_printed_records():
+    lines = [TextLine(40, 430, 640, 440, "", [(44.0, 64.0, "合计"), (400.0, 450.0, "665,964.37"),
+                                              (588.4, 632.3, "576,171.1")]),
+             TextLine(620, 418, 640, 428, "", [(628.4, 633.4, "1")])]
+    (rec,) = printed_records(lines, 1, integers=False, ruled=[(415.0, 445.0)])
+    assert [f for _, _, f in rec.figures] == ["665,964.37", "576,171.11"] and rec.label == "合计"
+
+
+def test_continuation_page_under_a_wrapped_name_keeps_the_columns():
+    """杭州交通 收入总表 p25: the page starts with '中心' (the last name of p24 wrapped over the
+    break) and one unit's line; the columns are p24's, not a new header of '中心'."""
+    t = table(doc("hangzhou_jiaotong_2026_yusuan_p1_p24-25.pdf"), "revenue_summary")
+    last = item(t, "杭州市交通运输发展保障中心")
+    assert last.page == 3
+    assert last.values == {"total": 182868100.0, "revenue_year": 182446000.0, "general_public_budget": 28543300.0,
+                           "gov_fund": 110000000.0, "business_income": 43902700.0, "carryover": 422100.0,
+                           "prior_general_public_budget": 422100.0}
+    assert t.verification == "verified"
+
+
+def test_xian_four_block_summary_recut_by_its_figure_columns():
+    """西安财政局 收支总表 (stream): each block's figure sat in the next block's label cell."""
+    d = doc("xian_caizhengju_2026_yusuan_p1_p25_p28.pdf")
+    t = table(d, "income_expenditure_summary")
+    assert row(t, "201").values == {"total": 103518755.35}
+    assert row(t, "213").values == {"total": 66000000.0}
+    assert item(t, "1、机关工资福利支出").values == {"total": 59775528.93}
+    assert item(t, "2、专项业务经费支出").values == {"total": 224204336.0}
+    assert item(t, "(1)一般公共预算拨款").values == {"total": 303312586.17}
+    assert t.verification == "verified"
+    f = table(d, "fiscal_appropriation_summary")
+    assert row(f, "222").values == {"total": 104160000.0}
+    assert f.verification == "verified"
+
+
+def test_a_recut_summary_with_a_wrong_figure_still_fails():
+    t, loc, layouts = fresh("xian_caizhengju_2026_yusuan_p1_p25_p28.pdf", "income_expenditure_summary")
+    for held in [r for r in t.rows if r.code == "205"] + [i for i in t.items if i.code == "205"]:
+        held.values["total"] = 5465000.0
+    bad = failed(verify_table(t, loc, layouts))
+    assert any("教育支出" in c.detail and "5,465,892.73" in c.detail for c in bad)
+
+
+def test_lattice_summary_figure_in_the_next_label_cell():
+    """西安医保局 收支总表: '0.00 4、公共安全支出' in one cell while the line prints 0.00 twice;
+    each word goes to the column it stands in (the nearer '0.00')."""
+    t = table(doc("xian_yibaoju_2022_yusuan_p1_p29.pdf"), "income_expenditure_summary")
+    assert item(t, "1、人员经费和公用经费支出").values == {"total": 23111876.62}
+    assert item(t, "2、专项业务经费支出").values == {"total": 457432345.0}
+    assert row(t, "210").values == {"total": 475907032.42}
+    assert t.verification == "verified"
+
+
+def test_guangzhou_summary_and_wrapped_unit_names():
+    d = doc("guangzhou_minzhengju_2026_yusuan_p1_p6-8_p27.pdf")
+    s = table(d, "income_expenditure_summary")
+    assert item(s, "一、预算拨款").values == {"total": 1966915600.0}
+    assert item(s, "三、事业收入").values == {"total": 629160700.0}
+    assert s.verification == "verified"
+    r = table(d, "revenue_summary")  # '广州市家庭经济核对和养老服务指导中' | figures | '心'
+    assert item(r, "广州市家庭经济核对和养老服务指导中心").values["total"] == 28365100.0
+    assert item(r, "广州市慈善服务中心（广州市慈善医院）").values["other_income"] == 63000.0
+    assert r.verification == "verified"
+    p = table(d, "project_summary")
+    assert item(p, "机构综合业务运行经费").values["total"] == 1789100.0
+    assert p.verification == "verified"
+    b = table(doc("guangzhou_kejiju_2026_yusuan_p1_p22.pdf"), "basic_by_econ")
+    assert (row(b, "301").unit, row(b, "301").values["total"]) == ("广州市科学技术局（本级）", 52398100.0)
+    assert item(b, "广州市科学技术局（本级）").values["total"] == 72425000.0
+    assert b.verification == "verified"
+
+
+def test_three_public_items_over_budget_and_actual_columns():
+    """上海 决算 三公表: 因公出国（境）费 over 预算数 | 决算数: the item is the header above."""
+    t = table(doc("shanghai-putuo_guihua-ziyuan_2024_juesuan_p1_p17.pdf"), "three_public")
+    assert (t.total["total"], t.total["budget_total"]) == (3900.0, 28500.0)
+    assert (t.total["reception"], t.total["budget_reception"]) == (3900.0, 28500.0)
+    assert t.total["abroad"] == 0.0 and t.verification == "verified"
+
+
+def test_foshan_summary_expenditure_side_of_the_first_page():
+    t = table(doc("foshan_guidao-jiaotongju_2019_juesuan_p1_p5-7.pdf"), "income_expenditure_summary")
+    assert (item(t, "八、社会保障和就业支出").values, item(t, "八、社会保障和就业支出").page) == ({"total": 762300.0}, 2)
+    assert t.verification == "verified"
+
+
+def test_kuan_printed_without_its_zero_is_a_code_part():
+    """上海万里 基本支出表 prints '301  2  津贴补贴' for 30102."""
+    t = table(doc("shanghai-putuo_wanli-jiedao_2024_yusuan_bumen.pdf"), "gpb_basic_by_econ")
+    assert row(t, "30102").values["total"] == 16623810.0 and t.verification == "verified"
+    t, loc, layouts = fresh("shanghai-putuo_wanli-jiedao_2024_yusuan_bumen.pdf", "gpb_basic_by_econ", 2024)
+    row(t, "30107").values["total"] = 11447000.0
+    assert any("30107" in c.detail for c in failed(verify_table(t, loc, layouts)))
+
+
+def test_change_columns_the_table_keeps_are_checked():
+    """国家信访局 一般公共预算支出表 keeps 增减额 (change): its figures are compared, not skipped;
+    '2025 年执行数' in the header is a date, not a figure."""
+    t = table(doc("central_guojia-xinfangju_2026_yusuan.pdf"), "gpb_expenditure_by_function")
+    assert row(t, "2014001").values["change"] == 2711400.0 and t.verification == "verified"
+    t, loc, layouts = fresh("central_guojia-xinfangju_2026_yusuan.pdf", "gpb_expenditure_by_function")
+    row(t, "2014001").values["change"] = 0.0
+    assert any("2014001" in c.detail for c in failed(verify_table(t, loc, layouts)))
