@@ -201,3 +201,34 @@ def test_change_columns_the_table_keeps_are_checked():
     t, loc, layouts = fresh("central_guojia-xinfangju_2026_yusuan.pdf", "gpb_expenditure_by_function")
     row(t, "2014001").values["change"] = 0.0
     assert any("2014001" in c.detail for c in failed(verify_table(t, loc, layouts)))
+
+
+def test_recut_summary_keeps_its_line_number_columns():
+    """西安卫健委 决算 公开01表 (stream) prints 项目 | 行次 | 决算数 per side: the line numbers
+    stay a column of their own, out of the labels, and the 总计 lines are the totals."""
+    t = table(doc("xian_weijianwei_2022_juesuan_p1_p146.pdf"), "income_expenditure_summary")
+    assert item(t, "一、一般公共预算财政拨款收入").values == {"total": 2960309100.0}
+    assert item(t, "九、卫生健康支出").values == {"total": 14748332300.0}
+    assert (t.total["revenue_total"], t.total["expenditure_total"]) == (20150942200.0, 20749620100.0)
+    assert t.verification == "verified"
+
+
+def test_three_public_of_units_by_year_over_pages():
+    """深圳水务局 表9: per unit a 2025 年 | 2026 年 | 增减变化金额 line, per item three fund
+    columns, four pages. The department's 2026 line is the table's figures; each other unit
+    is one item a page; the lines of pages after the first are read too."""
+    t = table(doc("shenzhen_shuiwuju_2026_yusuan_p1_p180-183.pdf"), "three_public")
+    assert t.pages == [2, 3, 4, 5]
+    want = {"total": 4691700.0, "abroad": 712000.0, "reception": 140700.0, "vehicle_total": 3839000.0,
+            "vehicle_purchase": 1260000.0, "vehicle_operation": 2579000.0}
+    assert {k: t.total[k] for k in want} == want  # 469.17 | 71.20 | 14.07 | 383.90 | 126.00 | 257.90 万元
+    assert (t.total["prior_total"], t.total["change"], t.total["vehicle_operation_change"]) == (
+        3826400.0, 865300.0, -395000.0)
+    unit = item(t, "深圳市水务工程质量安全监督站")
+    assert (unit.values["prior_total"], unit.values["total"], unit.values["change"]) == (294000.0, 268000.0, -26000.0)
+    assert "深圳市观澜河流域管理中心" in {i.label for i in t.items if i.page == 5}
+    assert t.verification == "verified"
+    t, loc, layouts = fresh("shenzhen_shuiwuju_2026_yusuan_p1_p180-183.pdf", "three_public")
+    item(t, "深圳市水务工程质量安全监督站").values["total"] = 26800.0
+    assert t.verification is None
+    assert any("26.80" in c.detail and c.page == 2 for c in failed(verify_table(t, loc, layouts)))

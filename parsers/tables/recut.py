@@ -20,6 +20,7 @@ from parsers.printed import CJK
 EDGE_TOLERANCE = 4.0  # pt: right edges of one right-aligned column of figures differ by less
 MIN_FIGURES = 2  # figures that make a column of amounts
 MIN_GLUED_CELLS = 2  # cells holding a figure then a label before a grid is cut again
+LINE_NUMBER = re.compile(r"\d{1,3}")  # 行次: the printed line number (西安 决算 公开01表)
 _FIGURE_THEN_LABEL = re.compile(r"^\s*(" + AMOUNT_TOKEN.pattern + r")\s+\S")
 
 
@@ -40,10 +41,11 @@ def recut_summary(part: Grid) -> Grid | None:
 
 
 def _columns(part: Grid, h: int) -> list[tuple[float, float]] | None:
-    """Label and amount columns, left to right: an amount column spans its figures, a label
-    column the words printed between two amount columns."""
+    """Label, line-number and amount columns, left to right: an amount column spans its
+    figures (right-aligned), a 行次 column its line numbers, a label column the other words
+    printed between two of them."""
     top = part.cells[h][0].y1 if h < part.n_rows else part.bbox[3]
-    figures, texts = [], []
+    figures, numbers, texts = [], [], []
     for ln in part.lines:
         ym = (ln.y0 + ln.y1) / 2
         if not part.bbox[1] - 1 <= ym <= top + 1:
@@ -51,25 +53,30 @@ def _columns(part: Grid, h: int) -> list[tuple[float, float]] | None:
         for x0, x1, w in ln.words:
             if not part.bbox[0] - 5 <= (x0 + x1) / 2 <= part.bbox[2] + 5:
                 continue
-            (figures if AMOUNT_TOKEN.fullmatch(w.strip()) else texts).append((x0, x1))
-    clusters: list[list[tuple[float, float]]] = []
-    for x0, x1 in sorted(figures, key=lambda f: f[1]):
-        if clusters and x1 - clusters[-1][-1][1] <= EDGE_TOLERANCE:
-            clusters[-1].append((x0, x1))
-        else:
-            clusters.append([(x0, x1)])
-    spans = [(min(a for a, _ in c), max(b for _, b in c)) for c in clusters if len(c) >= MIN_FIGURES]
+            w = w.strip()
+            (figures if AMOUNT_TOKEN.fullmatch(w) else numbers if LINE_NUMBER.fullmatch(w) else texts).append((x0, x1))
+    spans = _spans(figures, lambda w: w[1]) + _spans(numbers, lambda w: (w[0] + w[1]) / 2)
+    spans.sort()
     if not spans or any(a[1] >= b[0] for a, b in zip(spans, spans[1:], strict=False)):
-        return None  # figure columns that overlap: not right-aligned columns
+        return None  # columns that overlap: not columns of figures
     out: list[tuple[float, float]] = []
     left = part.bbox[0] - 5
     for i, (lo, hi) in enumerate(spans):
-        if any(left <= (a + b) / 2 < lo for a, b in texts) or i == 0:
+        if i == 0 or any(left <= (a + b) / 2 < lo for a, b in texts):
             out.append((left, lo - 1))
-        elif out:
-            lo = min(lo, out[-1][1] + 1)
         out.append((lo - 1, hi + 1))
         left = hi + 1
     if any(left <= (a + b) / 2 for a, b in texts):
         out.append((left, part.bbox[2] + 5))
     return out
+
+
+def _spans(words: list[tuple[float, float]], anchor) -> list[tuple[float, float]]:
+    """The x extent of each column of words aligned on `anchor` (right edge, centre)."""
+    clusters: list[list[tuple[float, float]]] = []
+    for w in sorted(words, key=anchor):
+        if clusters and anchor(w) - anchor(clusters[-1][-1]) <= EDGE_TOLERANCE:
+            clusters[-1].append(w)
+        else:
+            clusters.append([w])
+    return [(min(a for a, _ in c), max(b for _, b in c)) for c in clusters if len(c) >= MIN_FIGURES]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from parsers.amounts import parse_amount, to_yuan
@@ -15,6 +16,7 @@ from parsers.headers import (
 )
 from parsers.locate import Located, header_rows
 from parsers.tables.cells import Context, row_values
+from parsers.tables.three_public_periods import build_by_period, fund_columns, has_year_lines
 from parsers.vocab import pattern
 
 THREE_PUBLIC_KEYS = ("total", "abroad", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation")
@@ -28,6 +30,12 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
     body = [part.row_texts(r) for r in range(h, part.n_rows)]
     assign_roles(cols, body, None, ctx.year, ctx.kind)
     _period_under_item(cols, ctx)
+    by_fund = dataclasses.replace(cols, measures=dict(cols.measures))
+    if fund_columns(by_fund, ctx) and has_year_lines(part, h, by_fund):
+        build_by_period(t, loc, ctx, by_fund)  # 深圳: units × years over pages
+        for k in THREE_PUBLIC_KEYS:
+            t.total.setdefault(k, 0.0)
+        return
     _name_subtotals(cols)
     item_cols = {k for k in cols.measures.values() if k in THREE_PUBLIC_KEYS[1:]}
     if len(item_cols) >= 2:  # items are columns: the row of the document's own basis
