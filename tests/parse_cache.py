@@ -11,13 +11,23 @@ always seen by the next run.
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from filelock import FileLock
 
 from parsers.document import PARSER_VERSION, Document
 
 PARSES_ENV = "BUDGET_ETL_TEST_PARSES"
+
+
+def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary root all of this run's processes share (each xdist worker's basetemp is
+    a folder in the controller's): where fixtures built once per run live."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def cached_parse(pdf: Path, *, ocr: bool | None = None) -> Document:
@@ -38,3 +48,24 @@ def cached_parse(pdf: Path, *, ocr: bool | None = None) -> Document:
         tmp.write_text(doc.to_json(indent=None), encoding="utf-8")
         tmp.replace(path)
         return doc
+
+
+def shared_copy(name: str, dest: Path, build: Callable[[Path], None]) -> Path:
+    """build(path) once per run across workers, then a copy at dest for each caller: for
+    fixture files (a loaded warehouse) whose building is the slow part and that every test
+    may then change as it likes."""
+    root = os.environ.get(PARSES_ENV)
+    if not root:
+        build(dest)
+        return dest
+    Path(root).mkdir(parents=True, exist_ok=True)
+    src = Path(root) / f"{name}.{PARSER_VERSION}"
+    with FileLock(f"{src}.lock"):
+        if not src.exists():
+            tmp = src.with_name(f"{src.name}.tmp")
+            tmp.unlink(missing_ok=True)
+            build(tmp)
+            tmp.replace(src)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest)
+    return dest

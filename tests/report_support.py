@@ -1,6 +1,6 @@
 """The report tests' warehouse: real PDFs parsed and loaded through warehouse.load, archived as the
-pipeline does (data_dir/raw/<sha256>.pdf). Built once per test process, copied where a test
-changes it.
+pipeline does (data_dir/raw/<sha256>.pdf). Built once per run under the root all test processes
+share (tests/parse_cache.run_root), copied where a test changes it.
 
 The PDFs: two years of 中共江苏省委办公厅 (a series; 2018 has /Rotate 90 pages), 上海普陀
 人民政府办公室 (whose report fails three identities: the quality page), two 信访 bodies in
@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 from functools import cache
 from pathlib import Path
+
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 PDFS = (
@@ -51,9 +53,14 @@ def add_document(data_dir: Path, pdf: Path) -> str:
 
 @cache
 def _base(root: str) -> Path:
+    """Built by the first process of the run that asks (a file lock), read by the others."""
     data_dir = Path(root) / "data"
-    for pdf in PDFS:
-        add_document(data_dir, pdf)
+    with FileLock(f"{root}.lock"):
+        if not (Path(root) / "data.done").exists():
+            shutil.rmtree(data_dir, ignore_errors=True)
+            for pdf in PDFS:
+                add_document(data_dir, pdf)
+            (Path(root) / "data.done").touch()
     return data_dir
 
 
@@ -76,6 +83,10 @@ def shared_site(base_root: str) -> Path:
 
     data = _base(base_root)
     out = Path(base_root) / "site"
-    result = build_site(data / "warehouse.duckdb", data / "raw", out)
-    assert not result.errors, result.errors
+    with FileLock(f"{out}.lock"):
+        if not (Path(base_root) / "site.done").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            result = build_site(data / "warehouse.duckdb", data / "raw", out)
+            assert not result.errors, result.errors
+            (Path(base_root) / "site.done").touch()
     return out

@@ -53,10 +53,12 @@ def test_portal_run_records_the_broken_pdf_and_a_rerun_changes_nothing(tmp_path:
 
         # the report is also a markdown artifact with the same table
         from prefect.client.orchestration import get_client
-        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-        with get_client(sync_client=True) as client:
-            arts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-run-report"])))
+        with get_client(sync_client=True) as client:  # this run's: the server is shared with other tests
+            arts = client.read_artifacts(artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["nightly-run-report"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
         assert any("| 水磨沟区 portal | 3 | 0 | 0 | 2 |" in (a.data or "") for a in arts)
 
         parsed_at = query(db, "SELECT doc_id, parsed_at, parsed_at_iso FROM documents ORDER BY doc_id")

@@ -4,6 +4,7 @@ found it). Real flow runs on the session's Prefect test server, real PDFs, a rea
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,36 +31,42 @@ def test_slices_keep_order_and_stay_under_the_budget() -> None:
     assert [len(p) for p in slices(items)] == [6]  # the default budget: all of these in one call
 
 
-def _flow_runs(name: str) -> int:
+def _flow_runs(name: str, tag: str) -> int:
+    """This test's runs of a subflow: the server is shared with other tests running at once."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterTags
 
     with get_client(sync_client=True) as client:
-        return len(client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])), limit=200))
+        return len(client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])),
+                                         flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag])), limit=200))
 
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("api_url")
 def test_a_run_in_slices_loads_what_one_call_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect import tags
+
     from flows.orchestration.nightly import nightly
 
     monkeypatch.setattr(slices_mod, "PARAM_BUDGET", 1)  # one document a subflow call
     (tmp_path / "in").mkdir()
     folder = copy_subset(tmp_path / "in")
     cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(folder)}], workers=1)
-    parse_before, load_before = _flow_runs("parse"), _flow_runs("load")
-    first = nightly(config=str(cfg))
+    tag = f"slices-{uuid.uuid4().hex}"
+    with tags(tag):
+        first = nightly(config=str(cfg))
     c = first["counts"]
     assert (c["new"], c["parsed"], c["loaded"], c["failed"]) == (len(SUBSET), len(SUBSET), len(SUBSET), 0)
-    assert (_flow_runs("parse") - parse_before, _flow_runs("load") - load_before) == (len(SUBSET), len(SUBSET))
+    assert (_flow_runs("parse", tag), _flow_runs("load", tag)) == (len(SUBSET), len(SUBSET))
     db = tmp_path / "data" / "warehouse.duckdb"
     assert query(db, "SELECT count(*) FROM documents")[0][0] == len(SUBSET)
     assert query(db, "SELECT count(*) FROM budget_lines")[0][0] == c["rows_loaded"] > 0
 
-    again = nightly(config=str(cfg))  # no change: no subflow at all, every fetch recorded in bulk
+    with tags(tag):
+        again = nightly(config=str(cfg))  # no change: no subflow at all, every fetch recorded in bulk
     c = again["counts"]
     assert (c["unchanged"], c["up_to_date"], c["parsed"], c["loaded"]) == (len(SUBSET), len(SUBSET), 0, 0)
-    assert _flow_runs("parse") - parse_before == len(SUBSET)
+    assert _flow_runs("parse", tag) == len(SUBSET)
     rows = query(db, "SELECT outcome, sha256 IS NOT NULL, etag IS NOT NULL FROM fetches WHERE run_id = ?",
                  [again["run_id"]])
     assert sorted(rows) == [("unchanged", True, True)] * len(SUBSET)

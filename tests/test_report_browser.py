@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
+from tests.parse_cache import run_root
 from tests.report_browser import Browser
 from tests.report_support import shared_site
 
@@ -21,7 +22,7 @@ KINDS = ("index.html", "units/", "compare/index.html", "compare/cat-", "compare/
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return shared_site(str(tmp_path_factory.getbasetemp() / "report-shared"))
+    return shared_site(str(run_root(tmp_path_factory) / "report-shared"))
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,13 @@ import pytest
 
 from report.data import Filters, read_site_data
 from report.site import describe_site
+from tests.parse_cache import run_root
 from tests.report_support import shared_data_dir
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    return shared_data_dir(tmp_path_factory.getbasetemp() / "report-shared")
+    return shared_data_dir(run_root(tmp_path_factory) / "report-shared")
 
 
 @pytest.fixture(scope="module")

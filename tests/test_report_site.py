@@ -17,12 +17,13 @@ from PIL import Image
 
 from report.data import Filters, read_site_data
 from report.site import build_site, describe_site
+from tests.parse_cache import run_root
 from tests.report_support import EXTRA, ROOT, add_document, data_dir_copy, shared_data_dir, shared_site
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    return tmp_path_factory.getbasetemp() / "report-shared"
+    return run_root(tmp_path_factory) / "report-shared"
 
 
 @pytest.fixture(scope="module")
