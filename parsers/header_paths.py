@@ -8,6 +8,7 @@ positions) decide where a label belongs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from parsers.grid import Grid, spread_cell
@@ -19,6 +20,8 @@ def header_paths(grid: Grid, n_header: int) -> list[list[str]]:
     """Per column, the header texts from top to bottom, merged cells spread over their span."""
     n = grid.n_cols
     paths: list[list[str]] = [[] for _ in range(n)]
+    if grid.flavor == "lattice":
+        grid = _words_to_their_cells(grid, n_header)
     for r in range(n_header):
         row = grid.cells[r]
         texts = _spread_over_columns(grid, r) if grid.flavor == "lattice" else None
@@ -105,3 +108,49 @@ def _spread_over_columns(grid: Grid, r: int) -> list[str] | None:
         for k, text in (spread_cell(row, i, grid.lines, row[0].y0, row[0].y1, texts) or {}).items():
             texts[k] = text
     return texts
+
+
+MIN_MOVED_CHARS = 3  # a header word this long may move to the cell it is printed in
+
+
+def _words_to_their_cells(grid: Grid, n_header: int) -> Grid:
+    """A header word the reader put in a merged cell above it though the page prints it in
+    another column's cell of a lower header row (苏州 政府采购表: '采购组织形式 一般公共' in one
+    cell, '一般公共' printed over '预算资金'): it joins the words of the cell it stands in."""
+    cells = [list(row) for row in grid.cells]
+    moved = False
+    for r in range(min(n_header, len(cells))):
+        for c, cell in enumerate(cells[r]):
+            tokens = cell.text.split()
+            if len(tokens) < 2:
+                continue
+            end = c  # a merged cell spans the columns up to its right rule
+            while end + 1 < len(cells[r]) and not cells[r][end].right:
+                end += 1
+            for token in tokens:
+                home = _home(grid, n_header, cell, token)
+                if home is None or c <= home[1] <= end or home[0] <= r:
+                    continue  # printed inside its own (merged) cell, or not below it
+                r2, c2 = home
+                target = cells[r2][c2]
+                cells[r][c] = cell = dataclasses.replace(cell, text=" ".join(t for t in cell.text.split() if t != token))
+                cells[r2][c2] = dataclasses.replace(target, text=f"{token} {target.text}".strip())
+                moved = True
+    return dataclasses.replace(grid, cells=cells) if moved else grid
+
+
+def _home(grid: Grid, n_header: int, cell, token: str) -> tuple[int, int] | None:
+    """The header cell (row, column) where the page prints `token`, when the header prints it
+    once (收入, 费 printed in several cells could be any of them)."""
+    bottom = grid.cells[n_header - 1][0].y0 - 1
+    words = [(x0, x1, (ln.y0 + ln.y1) / 2) for ln in grid.lines for x0, x1, w in ln.words
+             if w.strip() == token and (ln.y0 + ln.y1) / 2 >= bottom]
+    if len(words) != 1 or len(token) < MIN_MOVED_CHARS:
+        return None
+    x0, x1, ym = words[0]
+    xm = (x0 + x1) / 2
+    for r in range(n_header):
+        for c, other in enumerate(grid.cells[r]):
+            if other.x0 <= xm < other.x1 and other.y0 <= ym <= other.y1:
+                return r, c
+    return None

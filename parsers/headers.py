@@ -155,6 +155,11 @@ def _is_prior(label: str, doc_year: int | None, words: bool = True) -> bool:
     return False
 
 
+def _parts_at(stats: list[dict], c: int, n: int) -> bool:
+    """Column c holds 2-digit code parts and no amounts."""
+    return c < n and stats[c]["part"] >= 1 and stats[c]["amounts"] == 0
+
+
 def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] | None,
                  doc_year: int | None, doc_kind: str | None = None, scheme: str | None = None) -> None:
     """Decide code/name/measure columns from header labels, then from the body's content."""
@@ -171,6 +176,11 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
             cols.kuan = c
         elif roles["xiang"].search(leaf[c]) and cols.xiang is None and cols.lei is not None:
             cols.xiang = c
+    if cols.lei is not None and cols.kuan not in (None, cols.lei + 1) and _parts_at(stats, cols.lei + 1, n):
+        # 类 | 款 项 (one header cell over two columns, 西安 采购表): the parts printed beside
+        # the 类, not a 款 header further right (部门经济分类 类 | 款)
+        cols.kuan = cols.lei + 1
+        cols.xiang = cols.lei + 2 if _parts_at(stats, cols.lei + 2, n) else None
     if cols.lei is not None and cols.kuan is None:
         cols.lei = cols.xiang = None  # a lone 类 is not a split code
     taken = {x for x in (cols.lei, cols.kuan, cols.xiang) if x is not None}

@@ -232,3 +232,36 @@ def test_three_public_of_units_by_year_over_pages():
     item(t, "深圳市水务工程质量安全监督站").values["total"] = 26800.0
     assert t.verification is None
     assert any("26.80" in c.detail and c.page == 2 for c in failed(verify_table(t, loc, layouts)))
+
+
+def test_header_word_printed_in_a_lower_cell_of_another_column():
+    """苏州审计局 政府采购表: '一般公共' is printed over '预算资金' but the reader put it in the
+    merged 采购组织形式 cell: the column is 一般公共预算资金, and its figures are read."""
+    t = table(doc("suzhou_shenjiju_2026_yusuan_p1_p22.pdf"), "procurement")
+    assert t.columns["general_public_budget"] == "资金来源/一般公共预算资金"
+    assert t.total["general_public_budget"] == 1885000.0
+    r = next(r for r in t.rows if r.name == "区域重点项目协审经费")
+    assert (r.values["general_public_budget"], r.values["total"]) == (1700000.0, 1700000.0)
+    assert t.verification == "verified"
+
+
+def test_split_code_parts_beside_the_lei_column():
+    """西安财政局 采购表: 类 | 款 项 (one header cell over two columns) | … | 部门经济分类 类 | 款.
+    The 款 and 项 are the parts printed beside the 类 (201 06 02 = 2010602), not the 款 of
+    the economic classification further right (201 + 15 was read as 20115)."""
+    t = table(doc("xian_caizhengju_2026_yusuan_p1_p41.pdf"), "procurement")
+    assert [r.values["total"] for r in t.rows if r.code == "2010602"][:3] == [17378500.0, 495000.0, 230000.0]
+    assert not [r for r in t.rows if r.code in ("20102", "20115", "20127")]
+    # still mismatch: '02 116001' (项 and 单位编码 in one cell) leaves one line at 20106, and says so
+    bad = [c for c in doc("xian_caizhengju_2026_yusuan_p1_p41.pdf").checks
+           if not c.passed and c.rule == "text layer: printed line read"]
+    assert len(bad) == 1 and "16,778,500.00" in bad[0].detail and t.verification == "mismatch"
+
+
+def test_revenue_columns_under_a_header_word_moved_to_its_cell():
+    """上海规划资源 收入决算表: 本年收入合计 | 财政拨款收入 | 上级补助收入 … printed in one merged
+    header cell: 财政拨款收入's figures were read as 上级补助收入."""
+    t = table(doc("shanghai-putuo_guihua-ziyuan_2024_juesuan_p1_p8.pdf"), "revenue_summary")
+    assert t.total == {"total": 97465000.0, "fiscal": 97465000.0}
+    assert (row(t, "208").values["fiscal"], row(t, "208").values["superior_subsidy"]) == (7547500.0, 0.0)
+    assert t.verification == "verified"
