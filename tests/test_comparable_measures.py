@@ -60,3 +60,21 @@ def test_measures_glossary(con):
     assert rows[("basic", "expenditure_by_function")][:4] == ("basic", "current", "budget", "全部资金")
     assert not [k for k, _ in rows if re.search(r"_\d+$", k)]
     assert all(r[4] for r in rows.values()), "every key has a Chinese meaning"
+
+
+def test_a_fund_qualifier_names_its_fund(tmp_path):
+    """深圳's 三公 table prints each item over 一般公共预算 | 政府性基金预算 | 国有资本经营预算:
+    `abroad_soe_capital` is the measure `abroad` limited to the 国有资本经营 fund."""
+    from warehouse import connect, load_document
+
+    doc = parsed("central_guojia-xinfangju_2026_yusuan.pdf").model_copy(deep=True)
+    t = next(t for t in doc.tables if t.kind == "expenditure_by_function" and t.rows)
+    for r in t.rows:
+        r.values = {("total_soe_capital" if k == "total" else k): v for k, v in r.values.items()}
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        load_document(con, doc, source_url="file:///fixtures/qualified.pdf")
+        got = con.execute("SELECT measure, qualifier, fund_scope FROM measures WHERE key = 'total_soe_capital'").fetchall()
+    finally:
+        con.close()
+    assert got == [("total", "soe_capital", "国有资本经营")]

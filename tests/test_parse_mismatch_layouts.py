@@ -11,19 +11,19 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from parsers import parse_pdf
 from parsers.extract import TextLine, iter_pages
 from parsers.locate import locate
 from parsers.printed import printed_records
 from parsers.tables import Context, build_table
 from parsers.verify import verify_table
+from tests.parse_cache import cached_parse
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 
 
 @cache
 def doc(name: str):
-    return parse_pdf(REAL / name)
+    return cached_parse(REAL / name)
 
 
 def table(d, kind):

@@ -74,6 +74,7 @@ SELECT * FROM (VALUES
     ('fiscal', '财政拨款', 'fiscal appropriations only', '财政拨款'),
     ('gpb', '一般公共预算', 'general public budget only', '一般公共预算'),
     ('gov_fund', '政府性基金', 'government funds only', '政府性基金'),
+    ('soe_capital', '国有资本经营预算', 'state capital operations budget only', '国有资本经营'),
     ('expenditure', '支出', 'expenditure side', NULL),
     ('revenue', '收入', 'revenue side', NULL),
     ('subtotal', '小计', 'subtotal', NULL),
