@@ -41,9 +41,39 @@ def split_glued_amounts(g: Grid, lines: list[TextLine]) -> None:
                 words = [w[2] for ln in lines if ln.y0 - 2 <= ym <= ln.y1 + 2 for w in ln.words]
                 pair = next((split_glued(w) for w in words if w.startswith(t) and split_glued(w)), None)
             if pair:
-                cell.text, row[c + 1].text = pair
+                first, second = _homes(row, c, (cell.y0 + cell.y1) / 2, lines, pair) or (c, c + 1)
+                if first != c and row[first].text.strip():
+                    continue
+                cell.text = ""
+                row[first].text, row[second].text = pair
     _spread_merged_figures(g, lines)
     _split_figure_from_label(g, lines)
+
+
+def _homes(row: list, c: int, ym: float, lines: list[TextLine], pair: tuple[str, str]) -> tuple[int, int] | None:
+    """The columns the two figures of cell c stand in, from where the page prints them: the
+    reader may have put a line of two adjacent figures into the second one's cell (上海 收入总表
+    '82,096,797.42 82,096,797.42' under 财政拨款收入, whose 合计 cell stayed empty)."""
+    spots = []  # (x centre, which figure) of the words on this line that are the pair's figures
+    for ln in lines:
+        if not ln.y0 - 2 <= ym <= ln.y1 + 2:
+            continue
+        for x0, x1, text in ln.words:
+            t = text.replace(" ", "")
+            if t == pair[0] + pair[1]:  # printed without a gap: cut where the first one's characters end
+                cut = x0 + (x1 - x0) * len(pair[0]) / len(t)
+                spots += [((x0 + cut) / 2, 0), ((cut + x1) / 2, 1)]
+            else:
+                spots += [((x0 + x1) / 2, i) for i, f in enumerate(pair) if t == f]
+    cols = {}
+    for x, i in spots:
+        k = next((k for k, cl in enumerate(row) if cl.x0 <= x < cl.x1), None)
+        if k is not None and c - 1 <= k <= c + 1:
+            cols.setdefault(i, []).append(k)
+    if 0 not in cols or 1 not in cols:
+        return None
+    first, second = min(cols[0]), max(cols[1])
+    return (first, second) if first < second else None
 
 
 def _split_figure_from_label(g: Grid, lines: list[TextLine]) -> None:

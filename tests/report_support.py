@@ -3,7 +3,8 @@ pipeline does (data_dir/raw/<sha256>.pdf). Built once per run under the root all
 share (tests/parse_cache.run_root), copied where a test changes it.
 
 The PDFs: two years of 中共江苏省委办公厅 (a series; 2018 has /Rotate 90 pages), 上海普陀
-人民政府办公室 (whose report fails three identities: the quality page), two 信访 bodies in
+人民政府办公室, the 支出总表 of 上海普陀司法局's 单位预算 (whose page misprints 行政运行's
+项目支出 and rounds its 合计: four failed checks for the quality page), two 信访 bodies in
 different regions (a category comparison), and 水磨沟区科学技术局 (staffing, targets).
 """
 
@@ -23,6 +24,7 @@ PDFS = (
     ROOT / "tests/fixtures/real/changsha_xinfangju_2026_yusuan.pdf",
     ROOT / "tests/fixtures/real/central_guojia-xinfangju_2026_yusuan.pdf",
     ROOT / "samples/corpus/xj-smg-kjj-2025.pdf",
+    ROOT / "tests/fixtures/report/shanghai-putuo_sifaju_2026_yusuan_danwei_p1_p11-12.pdf",
 )
 EXTRA = ROOT / "samples/corpus/suzhou_shenjiju_2026_yusuan.pdf"  # the "one new report" of the incremental test
 

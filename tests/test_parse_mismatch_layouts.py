@@ -265,3 +265,14 @@ def test_revenue_columns_under_a_header_word_moved_to_its_cell():
     assert t.total == {"total": 97465000.0, "fiscal": 97465000.0}
     assert (row(t, "208").values["fiscal"], row(t, "208").values["superior_subsidy"]) == (7547500.0, 0.0)
     assert t.verification == "verified"
+
+
+def test_two_adjacent_figures_in_one_cell_go_to_the_columns_they_stand_in():
+    """上海普陀 收入总表: '82,096,797.42 82,096,797.42' (合计 | 财政拨款收入, printed edge to edge)
+    came in the 财政拨款收入 cell; split, the first went to 事业收入 and 合计 read 0. Both figures
+    equal, so the text-layer check could not tell the columns apart: the page's word positions can."""
+    pdf = Path(__file__).parents[1] / "samples" / "corpus" / "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"
+    t = table(cached_parse(pdf), "revenue_summary")
+    for code, figure in (("201", 82_096_797.42), ("2010301", 12_029_501.84), ("2010350", 3_807_295.58)):
+        r = row(t, code)
+        assert (r.values["total"], r.values["fiscal"], r.values["business_income"]) == (figure, figure, 0.0), code

@@ -71,7 +71,7 @@ def test_every_link_and_image_resolves_offline(site):
 
 def test_unit_pages_have_charts_and_page_links(site):
     units = sorted((site / "units").glob("*.html"))
-    assert len(units) == 5  # six PDFs, two years of one unit
+    assert len(units) == 6  # seven PDFs, two years of one unit
     for page in units:
         html = page.read_text(encoding="utf-8")
         assert html.count("<svg") >= 2, page
@@ -139,7 +139,7 @@ def test_report_command_writes_the_site_and_prints_its_index(tmp_path, base):
     assert r.stdout.strip().splitlines()[-1] == str((out / "index.html").resolve())
     units = sorted(p.read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
                    for p in (out / "units").glob("*.html"))
-    assert units == ["上海市普陀区人民政府办公室", "长沙市信访局"]
+    assert units == ["上海市普陀区人民政府办公室", "上海市普陀区司法局", "长沙市信访局"]
 
 
 def test_report_without_a_warehouse_says_so(tmp_path):
