@@ -25,6 +25,7 @@ from parsers.headers import measure_key
 from parsers.locate import Located
 from parsers.normalise.names import loose_name
 from parsers.printed import CJK, Printed, printed_records
+from parsers.verify_columns import ruled_keys
 from parsers.vocab import pattern
 
 PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^数量$")  # columns no table keeps
@@ -185,13 +186,14 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
             if h.alt and h.alt != h.code:
                 held_by_code.setdefault(h.alt, []).append(h)
         positions = key_positions(index, records, scale, step)
+        spans = ruled_keys(t, loc, page)
         dropped = _dropped_columns(lines, records, set(t.columns))
         for rec in records:
             figures = [v for x, v, _ in rec.figures if not any(a <= x <= b for a, b in dropped)]
             if not figures:
                 continue
             n_records += 1
-            problem = _match(rec, figures, held_by_code, step) or _shifted(rec, index, positions, scale, step)
+            problem = _match(rec, figures, held_by_code, step) or _shifted(rec, index, positions, spans, scale, step)
             if problem is None:
                 n_ok += 1
                 continue
@@ -285,10 +287,13 @@ def _has_figures(t: Table) -> bool:
 
 
 def _shifted(rec: Printed, index: dict[tuple[int | None, str | None], list], positions: dict[str, float],
-             scale: Decimal, step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
+             spans: list[tuple[float, float, str]], scale: Decimal,
+             step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
     """A figure printed under a column whose key holds something else in the row: the row's
-    figures moved to a neighbouring column (read right as a set, wrong as columns)."""
-    if not rec.code or not positions:
+    figures moved to a neighbouring column (read right as a set, wrong as columns). The column
+    is where the key's figures print (learned from the page's lines), else the ruled column
+    its figure ends in (parsers/verify_columns.py)."""
+    if not rec.code or not (positions or spans):
         return None
     rows = index.get((rec.page, rec.code), [])
     if len(rows) != 1:
@@ -298,9 +303,13 @@ def _shifted(rec: Printed, index: dict[tuple[int | None, str | None], list], pos
         if v == 0:
             continue
         near = [(abs(px - x), k) for k, px in positions.items() if abs(px - x) <= COLUMN_TOLERANCE and k in values]
-        if not near:
+        ruled = [k for x0, x1, k in spans if x0 < x - 1 < x1 and k in values]
+        if near:
+            _, k = min(near)
+        elif ruled:
+            k = ruled[0]
+        else:
             continue
-        _, k = min(near)
         held = Decimal(str(values[k])) / scale
         if not _close(held, v, step):
             return (f"row {rec.code}: {text} is printed under the {k} column but the row has {k} = {held:,}",

@@ -19,6 +19,7 @@ from parsers.verify import verify_table
 from tests.parse_cache import cached_parse
 
 REAL = Path(__file__).parent / "fixtures" / "real"
+PUTUO = Path(__file__).parents[1] / "samples" / "corpus" / "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"
 
 
 @cache
@@ -271,8 +272,23 @@ def test_two_adjacent_figures_in_one_cell_go_to_the_columns_they_stand_in():
     """上海普陀 收入总表: '82,096,797.42 82,096,797.42' (合计 | 财政拨款收入, printed edge to edge)
     came in the 财政拨款收入 cell; split, the first went to 事业收入 and 合计 read 0. Both figures
     equal, so the text-layer check could not tell the columns apart: the page's word positions can."""
-    pdf = Path(__file__).parents[1] / "samples" / "corpus" / "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"
-    t = table(cached_parse(pdf), "revenue_summary")
+    t = table(cached_parse(PUTUO), "revenue_summary")
     for code, figure in (("201", 82_096_797.42), ("2010301", 12_029_501.84), ("2010350", 3_807_295.58)):
         r = row(t, code)
         assert (r.values["total"], r.values["fiscal"], r.values["business_income"]) == (figure, figure, 0.0), code
+
+
+def test_a_shift_between_columns_of_equal_figures_fails_by_the_pages_rules():
+    """The old misreading of that table, made again: 合计 0 and its figure under 事业收入. As a
+    set every line still matches; the ruled column each figure ends in does not."""
+    layouts = list(iter_pages(PUTUO))
+    loc = next(loc for loc in locate(layouts)[0] if loc.kind == "revenue_summary")
+    t = build_table(loc, Context(year=2025, kind="budget"))
+    pages = {pl.number: pl for pl in layouts}
+    assert not failed(verify_table(t, loc, pages)) and t.verification == "verified"
+    r = row(t, "20103")
+    r.values["business_income"], r.values["total"] = r.values["total"], 0.0
+    bad = failed(verify_table(t, loc, pages))
+    assert t.verification == "mismatch"
+    assert [(c.page, "20103" in c.detail, "printed under the total column" in c.detail) for c in bad] == [
+        (9, True, True)]
