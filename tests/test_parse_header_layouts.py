@@ -7,33 +7,10 @@ ones, in 元.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from parsers import parse_pdf
-from parsers.extract import iter_pages
-from parsers.locate import locate
-from parsers.tables import Context, build_table
 from parsers.verify import verify_table
-
-REAL = Path(__file__).parent / "fixtures" / "real"
-
-
-@cache
-def doc(name: str):
-    return parse_pdf(REAL / name)
-
-
-def table(d, kind):
-    found = [t for t in d.tables if t.kind == kind and not t.empty]
-    assert found, f"no {kind} table in {d.source.file}"
-    return found[0]
-
-
-def row(t, code):
-    found = [r for r in t.rows if r.code == code]
-    assert found, f"{code} not in {t.kind}"
-    return found[0]
+from tests.real_pages import doc, fresh, row, table
 
 
 def test_header_labels_in_one_cell_go_back_to_their_columns():
@@ -128,26 +105,16 @@ def test_three_public_lines_per_unit_are_unit_items():
     assert units["西安市医疗保障经办服务中心"]["reception_change"] == -20400.0
 
 
-def _built(name: str, kind: str, year: int):
-    layouts = list(iter_pages(REAL / name))
-    located, _ = locate(layouts)
-    for loc in located:
-        t = build_table(loc, Context(year=year))
-        if t.kind == kind and not t.empty:
-            return t, loc, {pl.number: pl for pl in layouts}
-    raise AssertionError(f"no {kind} in {name}")
-
-
 def test_a_wrong_bare_integer_fails_with_page_and_row():
     """The figures printed without decimals are checked like any other: a changed one fails."""
-    t, loc, layouts = _built("xian_renshe_2020_yusuan_p1_p33.pdf", "gpb_expenditure_by_function", 2020)
+    t, loc, layouts = fresh("xian_renshe_2020_yusuan_p1_p33.pdf", "gpb_expenditure_by_function", 2020)
     assert not [c for c in verify_table(t, loc, layouts) if not c.passed]
     r = next(r for r in t.rows if r.code == "2011007")  # 博士后日常经费 7 0 0 7 (万元)
     r.values["project"] = 80000.0
     bad = [c for c in verify_table(t, loc, layouts) if not c.passed and c.rule == "text layer: printed line read"]
     assert t.verification == "mismatch"
     assert any(c.page == 2 and "2011007" in c.detail for c in bad)
-    t, loc, layouts = _built("xian_yibaoju_2022_yusuan_p1_p45.pdf", "three_public", 2022)
+    t, loc, layouts = fresh("xian_yibaoju_2022_yusuan_p1_p45.pdf", "three_public", 2022)
     t.total["reception"] = 20000.0
     bad = [c for c in verify_table(t, loc, layouts) if not c.passed]
     assert t.verification == "mismatch" and any(c.page == 2 for c in bad)
@@ -167,7 +134,7 @@ def test_a_line_running_over_a_rule_goes_back_to_its_columns():
 def test_three_blocks_of_a_summary_read_as_merged_cells():
     """江苏省委办公厅 收支预算总表 (收入 | 支出 by function | 支出 by use): the ruled reader took
     each block's name and figure for one merged cell; each goes back to its column."""
-    d = parse_pdf(Path(__file__).parent.parent / "samples" / "corpus" / "jiangsu_shengwei-bgt_2019_yusuan_tables.pdf")
+    d = doc(Path(__file__).parents[1] / "samples" / "corpus" / "jiangsu_shengwei-bgt_2019_yusuan_tables.pdf")
     t = table(d, "income_expenditure_summary")
     spent = {i.label: i.values.get("total") for i in t.items if i.side == "expenditure"}
     assert spent["一、一般公共服务支出"] == 223955000.0 and spent["十八、住房保障支出"] == 38940900.0

@@ -8,53 +8,14 @@ same table must still fail.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from parsers.extract import TextLine, iter_pages
-from parsers.locate import locate
+from parsers.extract import TextLine
 from parsers.printed import printed_records
-from parsers.tables import Context, build_table
 from parsers.verify import verify_table
-from tests.parse_cache import cached_parse
+from tests.real_pages import doc, fresh, item, row, table, text_failures
 
-REAL = Path(__file__).parent / "fixtures" / "real"
 PUTUO = Path(__file__).parents[1] / "samples" / "corpus" / "shanghai-putuo_qu-zhengfu-bgs_2025_yusuan_bumen.pdf"
-
-
-@cache
-def doc(name: str):
-    return cached_parse(REAL / name)
-
-
-def table(d, kind):
-    found = [t for t in d.tables if t.kind == kind and not t.empty]
-    assert found, f"no {kind} table in {d.source.file}"
-    return found[0]
-
-
-def row(t, code):
-    found = [r for r in t.rows if r.code == code]
-    assert found, f"{code} not in {t.kind}"
-    return found[0]
-
-
-def item(t, label):
-    found = [i for i in t.items if i.label == label]
-    assert found, f"{label} not in {t.kind}"
-    return found[0]
-
-
-def fresh(name: str, kind: str, year: int = 2026):
-    """A newly built table (tests mutate it), its location and the layouts, to verify again."""
-    layouts = list(iter_pages(REAL / name))
-    located, _ = locate(layouts)
-    loc = next(loc for loc in located if loc.kind == kind)
-    return build_table(loc, Context(year=year, kind="budget")), loc, {pl.number: pl for pl in layouts}
-
-
-def failed(checks):
-    return [c for c in checks if not c.passed and c.rule == "text layer: printed line read"]
 
 
 def test_shanghai_unit_summary_reads_the_project_column_and_glued_cells():
@@ -79,7 +40,7 @@ def test_a_summary_without_its_project_column_still_fails():
     for held in [r.values for r in t.rows] + [i.values for i in t.items] + [t.total]:
         for k in [k for k in held if k.endswith("project")]:
             del held[k]
-    bad = failed(verify_table(t, loc, layouts))
+    bad = text_failures(verify_table(t, loc, layouts))
     assert t.verification == "mismatch"
     assert any("一般公共服务支出" in c.detail and "270,000" in c.detail and c.page == 2 for c in bad)
 
@@ -92,7 +53,7 @@ def test_a_figure_wrapped_onto_a_second_line_is_one_figure():
     assert t.verification == "verified"
     t, loc, layouts = fresh("hangzhou_jiaotong_2026_yusuan_p1_p26-27.pdf", "expenditure_by_function")
     t.total["project"] = 5761710000.0  # 576,171.00: a wrong reading of the wrapped figure
-    assert any(c.page == 2 and "合计" in c.detail for c in failed(verify_table(t, loc, layouts)))
+    assert any(c.page == 2 and "合计" in c.detail for c in text_failures(verify_table(t, loc, layouts)))
     assert t.verification == "mismatch"
     s = table(doc("shenzhen_shuiwuju_2026_yusuan_p1_p115.pdf"), "project_summary")
     assert item(s, "深圳市水务局").values["total"] == 8116699700.0  # 811,669.9 | 7
@@ -138,7 +99,7 @@ def test_a_recut_summary_with_a_wrong_figure_still_fails():
     t, loc, layouts = fresh("xian_caizhengju_2026_yusuan_p1_p25_p28.pdf", "income_expenditure_summary")
     for held in [r for r in t.rows if r.code == "205"] + [i for i in t.items if i.code == "205"]:
         held.values["total"] = 5465000.0
-    bad = failed(verify_table(t, loc, layouts))
+    bad = text_failures(verify_table(t, loc, layouts))
     assert any("教育支出" in c.detail and "5,465,892.73" in c.detail for c in bad)
 
 
@@ -191,7 +152,7 @@ def test_kuan_printed_without_its_zero_is_a_code_part():
     assert row(t, "30102").values["total"] == 16623810.0 and t.verification == "verified"
     t, loc, layouts = fresh("shanghai-putuo_wanli-jiedao_2024_yusuan_bumen.pdf", "gpb_basic_by_econ", 2024)
     row(t, "30107").values["total"] = 11447000.0
-    assert any("30107" in c.detail for c in failed(verify_table(t, loc, layouts)))
+    assert any("30107" in c.detail for c in text_failures(verify_table(t, loc, layouts)))
 
 
 def test_change_columns_the_table_keeps_are_checked():
@@ -201,7 +162,7 @@ def test_change_columns_the_table_keeps_are_checked():
     assert row(t, "2014001").values["change"] == 2711400.0 and t.verification == "verified"
     t, loc, layouts = fresh("central_guojia-xinfangju_2026_yusuan.pdf", "gpb_expenditure_by_function")
     row(t, "2014001").values["change"] = 0.0
-    assert any("2014001" in c.detail for c in failed(verify_table(t, loc, layouts)))
+    assert any("2014001" in c.detail for c in text_failures(verify_table(t, loc, layouts)))
 
 
 def test_recut_summary_keeps_its_line_number_columns():
@@ -232,7 +193,7 @@ def test_three_public_of_units_by_year_over_pages():
     t, loc, layouts = fresh("shenzhen_shuiwuju_2026_yusuan_p1_p180-183.pdf", "three_public")
     item(t, "深圳市水务工程质量安全监督站").values["total"] = 26800.0
     assert t.verification is None
-    assert any("26.80" in c.detail and c.page == 2 for c in failed(verify_table(t, loc, layouts)))
+    assert any("26.80" in c.detail and c.page == 2 for c in text_failures(verify_table(t, loc, layouts)))
 
 
 def test_header_word_printed_in_a_lower_cell_of_another_column():
@@ -272,7 +233,7 @@ def test_two_adjacent_figures_in_one_cell_go_to_the_columns_they_stand_in():
     """上海普陀 收入总表: '82,096,797.42 82,096,797.42' (合计 | 财政拨款收入, printed edge to edge)
     came in the 财政拨款收入 cell; split, the first went to 事业收入 and 合计 read 0. Both figures
     equal, so the text-layer check could not tell the columns apart: the page's word positions can."""
-    t = table(cached_parse(PUTUO), "revenue_summary")
+    t = table(doc(PUTUO), "revenue_summary")
     for code, figure in (("201", 82_096_797.42), ("2010301", 12_029_501.84), ("2010350", 3_807_295.58)):
         r = row(t, code)
         assert (r.values["total"], r.values["fiscal"], r.values["business_income"]) == (figure, figure, 0.0), code
@@ -281,14 +242,11 @@ def test_two_adjacent_figures_in_one_cell_go_to_the_columns_they_stand_in():
 def test_a_shift_between_columns_of_equal_figures_fails_by_the_pages_rules():
     """The old misreading of that table, made again: 合计 0 and its figure under 事业收入. As a
     set every line still matches; the ruled column each figure ends in does not."""
-    layouts = list(iter_pages(PUTUO))
-    loc = next(loc for loc in locate(layouts)[0] if loc.kind == "revenue_summary")
-    t = build_table(loc, Context(year=2025, kind="budget"))
-    pages = {pl.number: pl for pl in layouts}
-    assert not failed(verify_table(t, loc, pages)) and t.verification == "verified"
+    t, loc, pages = fresh(PUTUO, "revenue_summary", 2025)
+    assert not text_failures(verify_table(t, loc, pages)) and t.verification == "verified"
     r = row(t, "20103")
     r.values["business_income"], r.values["total"] = r.values["total"], 0.0
-    bad = failed(verify_table(t, loc, pages))
+    bad = text_failures(verify_table(t, loc, pages))
     assert t.verification == "mismatch"
     assert [(c.page, "20103" in c.detail, "printed under the total column" in c.detail) for c in bad] == [
         (9, True, True)]

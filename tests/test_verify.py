@@ -18,6 +18,7 @@ from parsers.locate import locate
 from parsers.printed import printed_records
 from parsers.tables import Context, build_table
 from parsers.verify import verify_table
+from tests.real_pages import fresh, text_failures
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 GUANGZHOU = REAL / "guangzhou_kejiju_2026_yusuan_p1_p9-10_p13-17.pdf"  # bracketed codes: [2060101]行政运行
@@ -26,21 +27,10 @@ PUTUO = REAL / "shanghai-putuo_shehui-gongzuobu_2024_juesuan.pdf"  # split 类|�
 
 @cache
 def built(path: Path):
+    """Every table of the document built, with its location, and the layouts."""
     layouts = list(iter_pages(path))
     located, _ = locate(layouts)
     return [(build_table(loc, Context(year=2026)), loc) for loc in located], {pl.number: pl for pl in layouts}
-
-
-def fresh(path: Path, kind: str):
-    """A newly built table of that kind (tests mutate it) with its location and layouts."""
-    built.cache_clear()
-    pairs, layouts = built(path)
-    t, loc = next((t, loc) for t, loc in pairs if t.kind == kind and t.rows)
-    return t, loc, layouts
-
-
-def failures(checks):
-    return [c for c in checks if not c.passed and c.rule == "text layer: printed line read"]
 
 
 def test_bracketed_codes_are_read_with_their_figures():
@@ -76,7 +66,7 @@ def test_zeroed_amounts_fail_with_page_and_row():
     checks = verify_table(t, loc, layouts)
     assert t.verification == "mismatch"
     assert any(c.rule == "text layer: table not all zeros" and c.page == 4 for c in checks)
-    bad = failures(checks)
+    bad = text_failures(checks)
     assert any(c.page == 4 and "row 201:" in c.detail and "printed figure 20.00" in c.detail for c in bad)
 
 
@@ -85,7 +75,7 @@ def test_shifted_column_fails_with_page_and_row():
     r = next(r for r in t.rows if r.code == "2060203")  # 自然科学基金 12,000.00 | 0.00 | 12,000.00
     r.values["basic"], r.values["project"] = r.values["project"], r.values["basic"]
     checks = verify_table(t, loc, layouts)
-    bad = failures(checks)
+    bad = text_failures(checks)
     assert t.verification == "mismatch"
     assert [c.page for c in bad] == [4] and "2060203" in bad[0].detail and "column" in bad[0].detail
 
@@ -94,7 +84,7 @@ def test_dropped_row_fails_with_page_and_row():
     t, loc, layouts = fresh(PUTUO, "expenditure_by_function")
     dropped = t.rows.pop(2)
     checks = verify_table(t, loc, layouts)
-    bad = failures(checks)
+    bad = text_failures(checks)
     assert t.verification == "mismatch"
     assert any(dropped.code in c.detail and c.page == dropped.page for c in bad)
 
@@ -103,7 +93,7 @@ def test_a_wrong_figure_fails_with_the_printed_and_read_values():
     t, loc, layouts = fresh(PUTUO, "expenditure_by_function")
     r = next(r for r in t.rows if r.values.get("total"))
     r.values["total"] += 100.0
-    bad = failures(verify_table(t, loc, layouts))
+    bad = text_failures(verify_table(t, loc, layouts))
     assert any(r.code in c.detail and c.page == r.page for c in bad)
 
 
