@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from parsers.amounts import SCALE
 from parsers.document import Check, Document, Table
+from parsers.normalise.codes import level_of
 
 # (sum, parts, columns that must be absent): the first identities whose columns a table has
 SPLITS = (("total", ("basic", "project"), ()),
@@ -92,6 +93,7 @@ def _parents(out: list[Check], t: Table) -> None:
         by_code = _by_code(rows)
         for code, (parent, values, _) in by_code.items():
             kids = [(v, n) for c, (_, v, n) in by_code.items() if len(c) == len(code) + 2 and c.startswith(code)]
+            kids += [(r.values, 1) for r in _uncoded_children(t, parent)]
             if not kids:
                 continue
             for key in t.columns:
@@ -99,6 +101,23 @@ def _parents(out: list[Check], t: Table) -> None:
                     continue
                 _check(out, "parent = sum of children", t, values[key], sum(v.get(key, 0.0) for v, _ in kids),
                        sum(n for _, n in kids), f"{code} {parent.name} [{key}]", parent.page)
+
+
+def _uncoded_children(t: Table, parent) -> list:
+    """Rows one level down, printed under the parent before its next sibling, that no list gave a
+    code (杭州 prints none: 超长期特别国债安排的支出 under 214): children all the same."""
+    level = level_of(parent.code)
+    i = next(i for i, r in enumerate(t.rows) if r is parent)
+    kids = []
+    for r in t.rows[i + 1:]:
+        lv = r.level or level_of(r.code)
+        if lv is None:
+            continue
+        if lv <= level:
+            break
+        if not r.code and lv == level + 1 and r.unit == parent.unit:
+            kids.append(r)
+    return kids
 
 
 def _table_total(out: list[Check], t: Table) -> None:

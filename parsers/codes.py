@@ -1,4 +1,4 @@
-"""Rows printed without a code get one by name (code parsing, scheme and level themselves live in
+"""Rows printed without a code get one by name or from their children's codes (code parsing, scheme and level themselves live in
 parsers/normalise/codes.py)."""
 
 from __future__ import annotations
@@ -9,13 +9,21 @@ from parsers.normalise.reference import class_names, learned_names, reference_na
 
 
 def match_codes_by_name(tables: list) -> int:
-    """Rows printed without a code get one where their name is unambiguous.
+    """Rows printed without a code get one where their name is unambiguous, or where the codes of
+    their children leave only one (`_code_from_children`); each found code narrows the next.
 
-    Candidates come from the rows of the same report that do print codes, then from the
-    reference lists; they are narrowed by the table's scheme, the row's level (from
-    indentation) and the code matched for the row's parent, so 行政运行 under 20101 is
-    2010101 and not one of the forty other 行政运行. Returns how many rows got a code.
-    """
+    Returns how many rows got a code."""
+    index = _name_index(tables)
+    matched = 0
+    while True:
+        found = sum(_match_by_name(t, index) + _code_from_children(t) for t in tables)
+        if not found:
+            return matched
+        matched += found
+
+
+def _name_index(tables: list) -> dict[str, set[str]]:
+    """Loose name → the codes it is printed with (this report's coded rows, then the lists)."""
     index: dict[str, set[str]] = {}
     for t in tables:
         for r in t.rows:
@@ -28,26 +36,64 @@ def match_codes_by_name(tables: list) -> int:
         index.setdefault(name, set()).add(code)
     for code, name in learned_names():
         index.setdefault(loose_name(name), set()).add(code)
+    return index
+
+
+def _match_by_name(t, index: dict[str, set[str]]) -> int:
+    """Candidates by name, narrowed by the table's scheme, the row's level (from indentation) and
+    the code matched for the row's parent, so 行政运行 under 20101 is 2010101 and not one of the
+    forty other 行政运行."""
     matched = 0
-    for t in tables:
-        parents: dict[int, str | None] = {}
-        for r in t.rows:
-            if r.code:
-                parents[level_of(r.code) or 0] = r.code
-                continue
-            cands = {c for c in index.get(loose_name(r.name), set())
-                     if not r.scheme or c[0] == DIGIT_BY_SCHEME.get(r.scheme, c[0])}
-            if r.level:
-                cands = {c for c in cands if len(c) == LENGTH_BY_LEVEL[r.level]}
-                parent = parents.get(r.level - 1)
-                if parent:
-                    cands = {c for c in cands if c.startswith(parent)}
-            if len(cands) == 1:
-                (code,) = cands
-                r.code, r.level, r.code_source = code, level_of(code), "name"
-                matched += 1
-            if r.level:
-                parents[r.level] = r.code
-                for deeper in range(r.level + 1, 4):
-                    parents.pop(deeper, None)
+    parents: dict[int, str | None] = {}
+    for r in t.rows:
+        if r.code:
+            parents[level_of(r.code) or 0] = r.code
+            continue
+        cands = {c for c in index.get(loose_name(r.name), set())
+                 if not r.scheme or c[0] == DIGIT_BY_SCHEME.get(r.scheme, c[0])}
+        if r.level:
+            cands = {c for c in cands if len(c) == LENGTH_BY_LEVEL[r.level]}
+            parent = parents.get(r.level - 1)
+            if parent:
+                cands = {c for c in cands if c.startswith(parent)}
+        if len(cands) == 1:
+            (code,) = cands
+            r.code, r.level, r.code_source = code, level_of(code), "name"
+            matched += 1
+        if r.level:
+            parents[r.level] = r.code
+            for deeper in range(r.level + 1, 4):
+                parents.pop(deeper, None)
+    return matched
+
+
+def _code_from_children(t) -> int:
+    """An uncoded 类/款 row whose coded children all share one parent code gets that code.
+
+    杭州 prints no codes; 2080199 其他人力资源和社会保障管理事务支出 is matched by name, its
+    parent 人力资源和社会保障管理事务 is in no list, yet it can only be 20801. Kept only when the
+    prefix is under the row's own coded parent and no other row of the table has it."""
+    used = {r.code for r in t.rows if r.code}
+    matched = 0
+    for i, r in enumerate(t.rows):
+        if r.code or r.level not in (1, 2):
+            continue
+        kids = []
+        for c in t.rows[i + 1:]:
+            lv = c.level or level_of(c.code)
+            if lv is None or lv <= r.level:
+                break
+            if lv == r.level + 1 and c.code:
+                kids.append(c.code)
+        prefixes = {k[:LENGTH_BY_LEVEL[r.level]] for k in kids}
+        if len(prefixes) != 1:
+            continue
+        (code,) = prefixes
+        parent = next((p.code for p in reversed(t.rows[:i]) if (p.level or level_of(p.code) or 9) < r.level), None)
+        if code in used or (r.level > 1 and not (parent and code.startswith(parent))) \
+                or (r.scheme and code[0] != DIGIT_BY_SCHEME.get(r.scheme, code[0])):
+            continue
+        r.code, r.code_source = code, "inferred"
+        used.add(code)
+        matched += 1
     return matched

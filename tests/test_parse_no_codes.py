@@ -111,6 +111,32 @@ def test_real_uncoded_report_gets_codes_from_names_other_reports_print():
     assert by_code["2101102"].values["total"] == 11300900.0  # 事业单位医疗 1,130.09
     assert by_code["20805"].values["total"] == pytest.approx(  # the page's own rounding: 0.01 万元
         sum(r.values["total"] for c, r in by_code.items() if c and c.startswith("20805") and len(c) == 7), abs=200)
+    # 政府性基金 款 and 交通 款/项 no report of the corpus prints with a code: from the bundled list
+    assert [(by_code[c].name, by_code[c].values["total"]) for c in ("21208", "2120803", "21401", "2149901")] == [
+        ("国有土地使用权出让收入安排的支出", 2_110_000_000.0), ("城市建设支出", 2_110_000_000.0),
+        ("公路水路运输", 1_066_042_200.0), ("公共交通运营补助", 680_000_000.0)]
+    assert not [c for c in d.checks if c.rule == "parent = sum of children" and not c.passed
+                and c.table.startswith("expenditure_by_function")], "212 城乡社区支出 = 21208 + 21299 again"
+
+
+def test_uncoded_parent_gets_the_code_its_children_share():
+    """A 款 whose name is in no list takes the one 款 its coded 项 share, under its own 类 only."""
+    from parsers.codes import match_codes_by_name
+    from parsers.document import Row, Table
+
+    def rows(*spec):
+        return [Row(code=c, level=lv, name=n, code_source="printed" if c else None) for c, lv, n in spec]
+
+    t = Table(kind="gpb_expenditure_by_function", rows=rows(
+        ("208", 1, "社会保障和就业支出"),
+        (None, 2, "某某新设事务"), ("2089701", 3, "甲"), ("2089799", 3, "乙"),  # → 20897
+        (None, 2, "两个款的孩子"), ("2089801", 3, "丙"), ("2089901", 3, "丁"),  # children disagree
+        (None, 2, "已有的款"), ("2089702", 3, "戊"),  # 20897 is taken by the row above
+        ("210", 1, "卫生健康支出"), (None, 2, "别的类的孩子"), ("2089601", 3, "己")))  # not under 210
+    match_codes_by_name([t])
+    assert [(r.name, r.code, r.code_source) for r in t.rows if r.level == 2] == [
+        ("某某新设事务", "20897", "inferred"), ("两个款的孩子", None, None), ("已有的款", None, None),
+        ("别的类的孩子", None, None)]
 
 
 def test_learned_names_need_two_reports_and_no_glued_note():
