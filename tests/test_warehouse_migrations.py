@@ -107,3 +107,57 @@ def test_a_lower_numbered_migration_merged_late_still_runs(tmp_path, monkeypatch
     monkeypatch.setattr(m, "available", lambda: every)
     assert migrate(con) == [late.version]
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(every)
+
+
+def _schema(path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            "objects": con.execute("SELECT table_name, table_type FROM information_schema.tables ORDER BY 1").fetchall(),
+            "columns": con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                                   "ORDER BY 1, 2").fetchall(),
+            "migrations": con.execute("SELECT version, name, checksum FROM schema_migrations ORDER BY 1").fetchall(),
+            "meta": con.execute("SELECT * FROM warehouse_meta ORDER BY 1").fetchall(),
+            "codes": con.execute("SELECT * FROM code_reference ORDER BY scheme, code").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def test_a_new_warehouse_copied_from_the_empty_one_equals_one_built_in_place(tmp_path, monkeypatch):
+    """warehouse/template.py: the copy is the same schema, views, reference lists and metadata
+    as building from nothing, and it loads and reads like one."""
+    monkeypatch.setenv("BUDGET_ETL_CACHE", str(tmp_path / "cache"))
+    connect(tmp_path / "copied.duckdb").close()
+    assert len(list((tmp_path / "cache").glob("empty-warehouse-*.duckdb"))) == 1
+    (tmp_path / "not-a-dir").write_text("")
+    monkeypatch.setenv("BUDGET_ETL_CACHE", str(tmp_path / "not-a-dir"))  # no cache: built in place
+    connect(tmp_path / "built.duckdb").close()
+    assert _schema(tmp_path / "copied.duckdb") == _schema(tmp_path / "built.duckdb")
+    assert _schema(tmp_path / "copied.duckdb")["codes"]  # not two empty files
+
+    monkeypatch.setenv("BUDGET_ETL_CACHE", str(tmp_path / "cache"))
+    truth = next(iter(all_truths().values()))
+    for name in ("copied.duckdb", "second-copy.duckdb"):
+        with connect(tmp_path / name) as con:
+            load_document(con, truth_document(truth), source_url="file:///a.pdf")
+            assert con.execute("SELECT count(*) FROM unit_year_summary").fetchone()[0] == 1
+    assert len(list((tmp_path / "cache").glob("*"))) == 1  # the second copy reused the first
+
+
+def test_a_changed_schema_gets_its_own_empty_warehouse(tmp_path, monkeypatch):
+    from warehouse.template import copy_empty
+
+    monkeypatch.setenv("BUDGET_ETL_CACHE", str(tmp_path / "cache"))
+    built = []
+
+    def build(con):
+        built.append(1)
+        con.execute(f"CREATE TABLE t{len(built)} (x INTEGER)")
+
+    assert copy_empty(tmp_path / "a.duckdb", ["v1"], build) and copy_empty(tmp_path / "b.duckdb", ["v1"], build)
+    assert copy_empty(tmp_path / "c.duckdb", ["v2"], build)
+    assert len(built) == 2 and len(list((tmp_path / "cache").glob("*.duckdb"))) == 2
+    tables = {n: duckdb.connect(str(tmp_path / n)).execute("SELECT table_name FROM information_schema.tables")
+              .fetchall() for n in ("a.duckdb", "b.duckdb", "c.duckdb")}
+    assert tables == {"a.duckdb": [("t1",)], "b.duckdb": [("t1",)], "c.duckdb": [("t2",)]}

@@ -23,8 +23,9 @@ import duckdb
 
 from warehouse.errors import WarehouseBusy, WarehouseOutdated
 from warehouse.keys import violations_view_sql
-from warehouse.migrate import current_version, latest_version, migrate
-from warehouse.reference import seed_reference
+from warehouse.migrate import available, current_version, latest_version, migrate
+from warehouse.reference import reference_checksum, seed_reference
+from warehouse.template import copy_empty
 from warehouse.tx import first_row, transaction
 
 VIEWS_DIR = Path(__file__).parent / "views"  # NN_layer.sql, applied in name order (lineage → staging → marts)
@@ -47,14 +48,14 @@ def connect(path: str | Path, read_only: bool = False, *, wait: float = 0.0) -> 
             raise FileNotFoundError(f"no warehouse at {p}: run the pipeline (or load a document) first")
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only and target != ":memory:" and not Path(path).exists():
+        copy_empty(Path(path), [*(m.sql for m in available()), reference_checksum(), views_sql()], _build)
     con = _open(target, read_only, wait)
     try:
         if read_only:
             _check_version(con, target)
         else:
-            applied = migrate(con)
-            seed_reference(con)
-            apply_views(con, force=bool(applied))
+            _build(con)
     except BaseException:
         con.close()
         raise
@@ -112,12 +113,23 @@ def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
         )
 
 
-def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
-    """(Re)create every view from views/*.sql when their text changed; return whether it ran.
+def _build(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the schema, reference lists and views up to this code (each a no-op when current)."""
+    applied = migrate(con)
+    seed_reference(con)
+    apply_views(con, force=bool(applied))
 
-    The files are layers applied in name order, so a later layer may use an earlier one's views."""
+
+def views_sql() -> str:
+    """The layers views/*.sql in name order (a later one may use an earlier one's views), and the
+    key-violations view generated from the key table the loader checks."""
     sql = "\n".join(f.read_text(encoding="utf-8") for f in sorted(VIEWS_DIR.glob("*.sql")))
-    sql += "\n" + violations_view_sql()  # generated from the key table the loader checks
+    return sql + "\n" + violations_view_sql()
+
+
+def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
+    """(Re)create every view when their text changed; return whether it ran."""
+    sql = views_sql()
     digest = hashlib.sha256(sql.encode()).hexdigest()[:16]
     if not force and _meta(con, "views_checksum") == digest:
         return False

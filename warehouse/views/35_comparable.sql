@@ -183,7 +183,7 @@ LEFT JOIN code_reference r ON r.scheme = c.scheme AND r.code = c.code;
 --   监督支出). Terms are two-character pieces, not counting the 款's own name and filler words,
 --   so 其他检察支出 or 查办和预防职务犯罪 (moved out of 检察 in 2018) are not linked.
 CREATE OR REPLACE VIEW code_links AS
-WITH s AS (SELECT unit_id, kind, year, code, level, name FROM spend_by_function),
+WITH s AS MATERIALIZED (SELECT unit_id, kind, year, code, level, name FROM spend_by_function),
 ys AS (SELECT unit_id, kind, year, lead(year) OVER (PARTITION BY unit_id, kind ORDER BY year) AS next_year
        FROM (SELECT DISTINCT unit_id, kind, year FROM s)),
 gone AS (  -- printed in Y, not in the unit's next year
