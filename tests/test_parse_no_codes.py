@@ -156,3 +156,18 @@ def test_learned_names_need_two_reports_and_no_glued_note():
                                   [("2101102", "事业单位医疗")]]):
             (Path(tmp) / f"{i}.json").write_text(json.dumps(doc(*rows), ensure_ascii=False), encoding="utf-8")
         assert learn([Path(tmp)]) == [("2080501", "行政单位离退休", 2)]
+
+
+def test_a_page_printed_further_in_is_not_a_level_down():
+    """广州民政 基本支出表 prints no codes, one indent per page: the 类 of every unit. Its last page
+    prints them 10 pt further in than the first; they are still 类 (301 … 310), not 款 without a code."""
+    from pathlib import Path
+
+    d = parse_pdf(Path(__file__).parent / "fixtures" / "real" / "guangzhou_minzhengju_2026_yusuan_p1_p23_p26.pdf")
+    t = next(t for t in d.tables if t.kind == "basic_by_econ")
+    assert t.pages == [2, 3]
+    last = [(r.unit, r.code, r.level, r.values["total"]) for r in t.rows if r.page == 3]
+    assert len(last) == 9 and last[-3:] == [("广州市老龄工作委员会办公室", "301", 1, 8_001_700.0),
+                                            ("广州市老龄工作委员会办公室", "302", 1, 889_000.0),
+                                            ("广州市老龄工作委员会办公室", "303", 1, 1_675_800.0)]
+    assert all(r.code and r.level == 1 for r in t.rows), [(r.page, r.name) for r in t.rows if not r.code]

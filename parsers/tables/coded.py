@@ -308,15 +308,29 @@ def _fill_zero_measures(t: Table) -> None:
 
 def _levels_from_indent(t: Table, raws: list[_Raw]) -> None:
     """A table printed without codes shows its hierarchy by indentation (杭州): the distinct
-    indents, left to right, are 类, 款, 项. Codes are matched to names later, per document."""
-    indents = sorted({round(r.indent) for r in raws if r.indent is not None})
-    levels: list[int] = []
-    for x in indents:
-        if not levels or x - levels[-1] > 3:
-            levels.append(x)
+    indents, left to right, are 类, 款, 项. Codes are matched to names later, per document.
+
+    Only a page that prints two indents shows a hierarchy: 广州 prints every row of one page
+    10 pt further in than on the others, and that is not a level. A page whose indents are not
+    among those learned from such pages gives its rows no level (matched by name alone)."""
+    by_page: dict[int | None, list[int]] = {}
+    for r in raws:
+        if r.indent is not None:
+            by_page.setdefault(r.page, []).append(round(r.indent))
+    pages = {p: _clusters(xs) for p, xs in by_page.items()}
+    levels = _clusters([x for cl in pages.values() if len(cl) > 1 for x in cl])
     if len(levels) < 2:
         return
+    on_levels = {p: all(any(abs(x - lv) <= 3 for lv in levels) for x in cl) for p, cl in pages.items()}
     for row, raw in zip(t.rows, raws, strict=False):
-        if raw.indent is not None:
-            row.level = min(3, 1 + max(i for i, x in enumerate(levels) if round(raw.indent) >= x - 1))
+        if raw.indent is not None and on_levels[raw.page]:
+            row.level = min(3, 1 + max((i for i, x in enumerate(levels) if round(raw.indent) >= x - 3), default=0))
 
+
+def _clusters(xs: list[int]) -> list[int]:
+    """Distinct indents more than 3 pt apart, left to right (the first of each cluster)."""
+    out: list[int] = []
+    for x in sorted(set(xs)):
+        if not out or x - out[-1] > 3:
+            out.append(x)
+    return out
