@@ -161,3 +161,14 @@ def test_a_changed_schema_gets_its_own_empty_warehouse(tmp_path, monkeypatch):
     tables = {n: duckdb.connect(str(tmp_path / n)).execute("SELECT table_name FROM information_schema.tables")
               .fetchall() for n in ("a.duckdb", "b.duckdb", "c.duckdb")}
     assert tables == {"a.duckdb": [("t1",)], "b.duckdb": [("t1",)], "c.duckdb": [("t2",)]}
+
+
+def test_the_copy_never_replaces_a_file_another_process_created_meanwhile(tmp_path, monkeypatch):
+    from warehouse.template import copy_empty
+
+    monkeypatch.setenv("BUDGET_ETL_CACHE", str(tmp_path / "cache"))
+    theirs = tmp_path / "w.duckdb"
+    duckdb.connect(str(theirs)).execute("CREATE TABLE theirs AS SELECT 42 AS x").close()
+    assert copy_empty(theirs, ["v1"], lambda con: con.execute("CREATE TABLE empty (x INTEGER)"))
+    assert duckdb.connect(str(theirs)).execute("SELECT x FROM theirs").fetchall() == [(42,)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "w.duckdb"]  # no staged copy left behind

@@ -11,6 +11,7 @@ back to building in place. (schema_migrations.applied_at of a copy is when the e
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -35,23 +36,34 @@ def copy_empty(target: Path, digest_parts: list[str], build: Callable[[duckdb.Du
     for part in digest_parts:
         h.update(part.encode())
     empty = cache_dir() / f"empty-warehouse-{h.hexdigest()[:16]}.duckdb"
+    building = empty.with_name(f"{empty.stem}.{os.getpid()}.tmp")
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         if not empty.exists():
             empty.parent.mkdir(parents=True, exist_ok=True)
-            tmp = empty.with_name(f"{empty.stem}.{os.getpid()}.tmp")
-            con = duckdb.connect(str(tmp))
+            con = duckdb.connect(str(building))
             try:
                 build(con)
             finally:
                 con.close()
-            os.replace(tmp, empty)  # whole or not at all: two processes may build it at once
+            os.replace(building, empty)  # whole or not at all: two processes may build it at once
             _prune(empty.parent)
-        shutil.copyfile(empty, target)
+        shutil.copyfile(empty, staged)
+        try:  # a hard link never replaces a file another process has just created and opened
+            os.link(staged, target)
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this filesystem
+            if not target.exists():
+                os.replace(staged, target)
         return True
     except (OSError, duckdb.Error) as e:
         log.warning("building the warehouse in place (no empty copy at %s: %s)", empty, e)
-        target.unlink(missing_ok=True)
         return False
+    finally:
+        for leftover in (building, staged):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
 
 def _prune(folder: Path) -> None:
