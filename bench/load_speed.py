@@ -15,7 +15,7 @@ quoted: 424 ms a report (docs/SCALE.md, 500 reports) and 370 ms a report measure
 bench's previous version on samples/corpus, 100 reports, on 2026-12-01.
 
 usage: python bench/load_speed.py [--sizes 100,1000,10000] [--batch 250] [--baseline 100]
-                                  [--indexes] [--work DIR] [PDF_DIR]
+                                  [--indexes] [--queries] [--work DIR] [PDF_DIR]
 """
 
 from __future__ import annotations
@@ -113,6 +113,26 @@ def run_one_each(base: list, n: int, db: Path) -> float:
         return 1000 * (time.perf_counter() - t0) / n
 
 
+QUERIES = ["SELECT count(*) FROM unit_year_summary",
+           "SELECT * FROM unit_year_summary WHERE unit = (SELECT min(unit) FROM units)",
+           "SELECT count(*) FROM unit_comparison", "SELECT count(*) FROM category_comparison",
+           "SELECT count(*) FROM unit_series_linked"]
+
+
+def time_queries(db: Path) -> None:
+    """CPU seconds (all threads) of each query on the loaded warehouse, read-only."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for q in QUERIES:
+            c = time.process_time()
+            con.execute(q).fetchall()
+            print(f"        {time.process_time() - c:6.2f} CPU s  {q}")
+    finally:
+        con.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("pdf_dir", nargs="?", default=str(ROOT / "samples" / "corpus"))
@@ -120,6 +140,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--baseline", type=int, default=100, help="reports loaded one transaction each (0: skip)")
     ap.add_argument("--work", default=None, help="directory for the JSON cache and the warehouses")
+    ap.add_argument("--queries", action="store_true",
+                    help="after each size, the CPU seconds of a few contract and research queries")
     ap.add_argument("--indexes", action="store_true",
                     help="create migration 009's unique indexes first (what they cost; 010 dropped them)")
     a = ap.parse_args()
@@ -140,6 +162,8 @@ def main() -> None:
         print(f"{n:6d} reports: {r['ms']:6.1f} ms a report, {r['cpu_ms']:.1f} CPU ms (fifths: {', '.join(f'{s:.1f}' for s in r['slices'])}); "
               f"{r['rows']} budget lines, {r['failed']} failed; warehouse {r['size'] / 1e6:.1f} MB, "
               f"{r['bytes'] / 1e3:.1f} kB a report ({r['empty'] / 1e6:.1f} MB empty)")
+        if a.queries:
+            time_queries(work / f"warehouse_{n}.duckdb")
     last = results[-1]
     print(f"\nlinear: {last['n']} reports cost {last['ms'] / results[0]['ms']:.2f}× the ms a report of "
           f"{results[0]['n']}; batched vs the row-insert loader's {OLD_MS:.0f} ms (quoted, not re-run): "
