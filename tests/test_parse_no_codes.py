@@ -112,7 +112,8 @@ def test_real_uncoded_report_gets_codes_from_names_other_reports_print():
     assert by_code["20805"].values["total"] == pytest.approx(  # the page's own rounding: 0.01 万元
         sum(r.values["total"] for c, r in by_code.items() if c and c.startswith("20805") and len(c) == 7), abs=200)
     # 政府性基金 款 and 交通 款/项 no report of the corpus prints with a code: from the bundled list
-    assert [(by_code[c].name, by_code[c].values["total"]) for c in ("21208", "2120803", "21401", "2149901")] == [
+    assert [(by_code[c].name, by_code[c].values["total"]) for c in ("20139", "21208", "2120803", "21401", "2149901")] == [
+        ("社会工作事务", 19_800.0),
         ("国有土地使用权出让收入安排的支出", 2_110_000_000.0), ("城市建设支出", 2_110_000_000.0),
         ("公路水路运输", 1_066_042_200.0), ("公共交通运营补助", 680_000_000.0)]
     assert not [c for c in d.checks if c.rule == "parent = sum of children" and not c.passed
