@@ -89,11 +89,13 @@ def _by_code(rows: list) -> dict[str, tuple[object, dict[str, float], int]]:
 
 
 def _parents(out: list[Check], t: Table) -> None:
+    position = {id(r): i for i, r in enumerate(t.rows)} if any(r.level and not r.code for r in t.rows) else None
     for rows in _groups(t).values():
         by_code = _by_code(rows)
         for code, (parent, values, _) in by_code.items():
             kids = [(v, n) for c, (_, v, n) in by_code.items() if len(c) == len(code) + 2 and c.startswith(code)]
-            kids += [(r.values, 1) for r in _uncoded_children(t, parent)]
+            if position is not None:
+                kids += [(r.values, 1) for r in _uncoded_children(t, parent, position[id(parent)])]
             if not kids:
                 continue
             for key in t.columns:
@@ -103,11 +105,10 @@ def _parents(out: list[Check], t: Table) -> None:
                        sum(n for _, n in kids), f"{code} {parent.name} [{key}]", parent.page)
 
 
-def _uncoded_children(t: Table, parent) -> list:
-    """Rows one level down, printed under the parent before its next sibling, that no list gave a
-    code (杭州 prints none: 超长期特别国债安排的支出 under 214): children all the same."""
+def _uncoded_children(t: Table, parent, i: int) -> list:
+    """Rows one level down, printed under the parent (row i) before its next sibling, that no
+    list gave a code (杭州 prints none: 超长期特别国债安排的支出 under 214): children all the same."""
     level = level_of(parent.code)
-    i = next(i for i, r in enumerate(t.rows) if r is parent)
     kids = []
     for r in t.rows[i + 1:]:
         lv = r.level or level_of(r.code)

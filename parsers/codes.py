@@ -42,20 +42,26 @@ def _name_index(tables: list) -> dict[str, set[str]]:
 def _match_by_name(t, index: dict[str, set[str]]) -> int:
     """Candidates by name, narrowed by the table's scheme, the row's level (from indentation) and
     the code matched for the row's parent, so 行政运行 under 20101 is 2010101 and not one of the
-    forty other 行政运行."""
+    forty other 行政运行. When no code of that level has the name, the level is dropped (深圳
+    indents its units, so 工资福利支出 sits one step in, where the two-level 经济分类 has no 类),
+    except under a parent row that has no code yet: it waits for that parent."""
     matched = 0
     parents: dict[int, str | None] = {}
     for r in t.rows:
         if r.code:
             parents[level_of(r.code) or 0] = r.code
             continue
-        cands = {c for c in index.get(loose_name(r.name), set())
+        named = {c for c in index.get(loose_name(r.name), set())
                  if not r.scheme or c[0] == DIGIT_BY_SCHEME.get(r.scheme, c[0])}
+        cands = named
         if r.level:
-            cands = {c for c in cands if len(c) == LENGTH_BY_LEVEL[r.level]}
+            cands = {c for c in named if len(c) == LENGTH_BY_LEVEL[r.level]}
             parent = parents.get(r.level - 1)
             if parent:
                 cands = {c for c in cands if c.startswith(parent)}
+            if not cands and parents.get(r.level - 1, "") is not None:
+                taken = {x.code for x in t.rows if x.code and x.unit == r.unit}
+                cands = {c for c in named - taken if len(c) == 3 or any(c.startswith(p) for p in parents.values() if p)}
         if len(cands) == 1:
             (code,) = cands
             r.code, r.level, r.code_source = code, level_of(code), "name"

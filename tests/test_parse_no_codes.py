@@ -172,3 +172,18 @@ def test_a_page_printed_further_in_is_not_a_level_down():
                                             ("广州市老龄工作委员会办公室", "302", 1, 889_000.0),
                                             ("广州市老龄工作委员会办公室", "303", 1, 1_675_800.0)]
     assert all(r.code and r.level == 1 for r in t.rows), [(r.page, r.name) for r in t.rows if not r.code]
+
+
+def test_units_indented_above_their_classes_do_not_push_the_classes_a_level_down():
+    """深圳财政 基本支出总表 prints no codes and indents its 类 under the unit's line: by indentation
+    工资福利支出 is level 2, a 款, which the 经济分类 has not under that name; the name decides."""
+    from pathlib import Path
+
+    d = parse_pdf(Path(__file__).parent / "fixtures" / "real" / "shenzhen_caizhengju_2026_yusuan_p1_p10_p16-26_p38.pdf")
+    t = next(t for t in d.tables if t.kind == "basic_by_econ")
+    assert all(r.code for r in t.rows), [r.name for r in t.rows if not r.code]
+    got = {r.code: (r.name, r.level, r.values["total"]) for r in t.rows if r.unit == "深圳市财政局（本级）"}
+    assert got["301"] == ("工资福利支出", 1, 84_904_200.0) and got["30101"] == ("基本工资", 2, 13_984_600.0)
+    assert got["302"] == ("商品和服务支出", 1, 14_629_300.0) and got["30201"] == ("办公费", 2, 876_300.0)
+    parents = [c for c in d.checks if c.rule == "parent = sum of children" and c.table.startswith("basic_by_econ")]
+    assert parents and all(c.passed for c in parents)
