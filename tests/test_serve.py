@@ -108,3 +108,26 @@ def test_serve_schedules_runs_and_shuts_down_cleanly(tmp_path: Path) -> None:
     _, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"left running: {alive}"
     assert paused(home / "prefect.db") == [("budget-etl-nightly", 1)]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the lost one, on purpose
+def test_a_stop_signal_lost_in_code_that_cannot_raise_is_sent_again() -> None:
+    """Seen in a full run: serve's Ctrl-C raised its KeyboardInterrupt inside a callback from C
+    ("Exception ignored in: 'cls_name'") and serve ran on for a minute. A __del__ swallows it
+    the same way; the signal must come back and stop the code that runs next."""
+    from flows.orchestration.serve import _stop_on_sigterm
+
+    class Swallows:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises here, and Python ignores it
+            sum(range(1000))  # a few bytecodes: the pending signal runs inside __del__
+
+    with _stop_on_sigterm() as stopping:
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            Swallows()
+            time.sleep(10)  # without the redelivery this sleeps out its ten seconds
+        assert time.monotonic() - started < 5
+        stopping()
+        os.kill(os.getpid(), signal.SIGINT)  # while stopping: ignored, the clean-up goes on
+        time.sleep(0.2)

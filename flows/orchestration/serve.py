@@ -32,10 +32,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -47,6 +48,7 @@ DEPLOYMENT = "budget-etl-nightly"
 DEFAULT_PORT = 4200
 STARTUP_TIMEOUT = 180.0  # a first start migrates a fresh database: 7 s here, ~26 s seen on a busy machine
 STOP_TIMEOUT = 20.0
+REDELIVER = 0.1  # s: a stop signal whose KeyboardInterrupt was lost is sent again after this (_stop_on_sigterm)
 
 
 class ServeError(RuntimeError):
@@ -66,11 +68,12 @@ def serve_nightly(cfg: Config, config_path: Path | None) -> int:
         sys.stderr.write(f"not started: another `budget-etl serve` is serving {cfg.data_path}\n")
         return 3
     try:
-        with _stop_on_sigterm(), _api(home) as (api_url, server):
+        with _stop_on_sigterm() as stopping, _api(home, stopping) as (api_url, server):
             _write_state(home, api_url, server)
             try:
                 _serve(cfg, config_path)
             finally:
+                stopping()
                 _pause()
     except ServeError as e:
         sys.stderr.write(f"serve failed: {e}\n")
@@ -116,8 +119,9 @@ def _pause() -> None:
 
 
 @contextlib.contextmanager
-def _api(home: Path) -> Iterator[tuple[str, subprocess.Popen | None]]:
-    """The API to serve against: PREFECT_API_URL when set, else a local server we supervise."""
+def _api(home: Path, stopping: Callable[[], None]) -> Iterator[tuple[str, subprocess.Popen | None]]:
+    """The API to serve against: PREFECT_API_URL when set, else a local server we supervise
+    (stopping() is called before it is stopped: no signal may interrupt that)."""
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         yield configured, None
@@ -131,6 +135,7 @@ def _api(home: Path) -> Iterator[tuple[str, subprocess.Popen | None]]:
         sys.stderr.write(f"Prefect server (UI) on http://127.0.0.1:{port}, state in {home}\n")
         yield api_url, server
     finally:
+        stopping()
         stop_server(server)
 
 
@@ -217,21 +222,42 @@ def _write_state(home: Path, api_url: str, server: subprocess.Popen | None) -> N
 
 
 @contextlib.contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
+def _stop_on_sigterm() -> Iterator[Callable[[], None]]:
     """Until Prefect's Runner installs its own handler, SIGTERM unwinds like Ctrl-C, so the
     local server is stopped even when serve is told to stop while it is still starting.
 
     SIGINT raises KeyboardInterrupt at once too. With Python's default handler in place,
     asyncio.run turns the first Ctrl-C into a cancellation of the Runner's task, which the
     Runner swallows while it is still starting (seen: serve ignored a SIGINT sent right after
-    "is being served"); a handler of our own keeps asyncio from installing that one."""
+    "is being served"); a handler of our own keeps asyncio from installing that one.
+
+    A KeyboardInterrupt raised where Python cannot propagate it (a __del__, a callback from C:
+    seen as "Exception ignored in: 'cls_name'", and serve ran on) is lost; Python reports it
+    to sys.unraisablehook, which sends the signal again. Once the caller says it is stopping
+    (the function yielded), stop signals are ignored, so nothing interrupts the clean-up."""
+    stopping = threading.Event()
+    received: list[int] = []
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            return
+        received.append(signum)
         raise KeyboardInterrupt
 
+    def lost(unraisable: sys.UnraisableHookArgs) -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt) and received and not stopping.is_set():
+            again = threading.Timer(REDELIVER, os.kill, (os.getpid(), received[-1]))
+            again.daemon = True
+            again.start()
+        hook(unraisable)
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lost
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        yield
+        yield stopping.set
     finally:
+        stopping.set()
+        sys.unraisablehook = hook
         for sig, old in previous.items():
             signal.signal(sig, old)
