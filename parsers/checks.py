@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from parsers.amounts import SCALE
+from parsers.codes import rows_below
 from parsers.document import Check, Document, Table
 from parsers.normalise.codes import level_of
 
@@ -109,16 +110,7 @@ def _uncoded_children(t: Table, parent, i: int) -> list:
     """Rows one level down, printed under the parent (row i) before its next sibling, that no
     list gave a code (杭州 prints none: 超长期特别国债安排的支出 under 214): children all the same."""
     level = level_of(parent.code)
-    kids = []
-    for r in t.rows[i + 1:]:
-        lv = r.level or level_of(r.code)
-        if lv is None:
-            continue
-        if lv <= level:
-            break
-        if not r.code and lv == level + 1 and r.unit == parent.unit:
-            kids.append(r)
-    return kids
+    return [r for r, lv in rows_below(t.rows, i) if not r.code and lv == level + 1 and r.unit == parent.unit]
 
 
 def _table_total(out: list[Check], t: Table) -> None:

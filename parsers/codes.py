@@ -3,6 +3,8 @@ parsers/normalise/codes.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from parsers.normalise.codes import DIGIT_BY_SCHEME, LENGTH_BY_LEVEL, level_of
 from parsers.normalise.names import loose_name
 from parsers.normalise.reference import class_names, learned_names, reference_names
@@ -73,6 +75,19 @@ def _match_by_name(t, index: dict[str, set[str]]) -> int:
     return matched
 
 
+def rows_below(rows: list, i: int) -> Iterator[tuple[object, int]]:
+    """(row, level) of the rows printed under rows[i]: those after it, until the next row at its
+    level or above; rows of no known level are passed over."""
+    level = rows[i].level or level_of(rows[i].code)
+    for r in rows[i + 1:]:
+        lv = r.level or level_of(r.code)
+        if lv is None:
+            continue
+        if level is None or lv <= level:
+            return
+        yield r, lv
+
+
 def _code_from_children(t) -> int:
     """An uncoded 类/款 row whose coded children all share one parent code gets that code.
 
@@ -84,14 +99,7 @@ def _code_from_children(t) -> int:
     for i, r in enumerate(t.rows):
         if r.code or r.level not in (1, 2):
             continue
-        kids = []
-        for c in t.rows[i + 1:]:
-            lv = c.level or level_of(c.code)
-            if lv is None or lv <= r.level:
-                break
-            if lv == r.level + 1 and c.code:
-                kids.append(c.code)
-        prefixes = {k[:LENGTH_BY_LEVEL[r.level]] for k in kids}
+        prefixes = {c.code[:LENGTH_BY_LEVEL[r.level]] for c, lv in rows_below(t.rows, i) if lv == r.level + 1 and c.code}
         if len(prefixes) != 1:
             continue
         (code,) = prefixes

@@ -10,17 +10,11 @@ under 事业收入). The rules the page prints say which column a figure stands 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from parsers.document import Table
 from parsers.locate import Located, header_rows
-
-_SPACE = re.compile(r"\s+")
-
-
-def _squash(text: str) -> str:
-    return _SPACE.sub("", text)
+from parsers.normalise.names import normalise_name
 
 
 def ruled_keys(t: Table, loc: Located, page: int) -> list[tuple[float, float, str]]:
@@ -28,7 +22,7 @@ def ruled_keys(t: Table, loc: Located, page: int) -> list[tuple[float, float, st
     one of the table's keys; a key two columns would name is left out."""
     by_label: dict[str, list[str]] = {}
     for key, label in t.columns.items():
-        by_label.setdefault(_squash(label.split("/")[-1]), []).append(key)
+        by_label.setdefault(normalise_name(label.split("/")[-1]) or "", []).append(key)
     spans = []
     for g in loc.parts:
         if g.page != page or g.flavor != "lattice" or not g.cells:
@@ -38,7 +32,7 @@ def ruled_keys(t: Table, loc: Located, page: int) -> list[tuple[float, float, st
             continue
         for c in range(g.n_cols):
             texts = [g.text(r, c) for r in range(h) if g.text(r, c).strip()]
-            keys = by_label.get(_squash(texts[-1]), []) if texts else []
+            keys = by_label.get(normalise_name(texts[-1]) or "", []) if texts else []
             if len(keys) == 1:
                 spans.append((g.cells[h][c].x0, g.cells[h][c].x1, keys[0]))
     named = Counter(k for _, _, k in spans)
