@@ -62,9 +62,15 @@ def _score(t, name: str) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
-def _lines_from_layout(horizontal_text) -> list[TextLine]:
+def _lines_from_layout(horizontal_text, width: float | None = None, height: float | None = None) -> list[TextLine]:
+    """The page's text lines; with the page's size, only those printed on it: text placed off
+    the page is in the file but not on the page (pdftotext and a viewer drop it too), e.g. a
+    next table's title drawn below the bottom edge, which would otherwise be an empty table."""
     out = []
     for ln in horizontal_text:
+        if width is not None and height is not None and not (
+                0 <= (ln.y0 + ln.y1) / 2 <= height and ln.x1 > 0 and ln.x0 < width):
+            continue
         text = ln.get_text().strip()
         if text:
             out.append(TextLine(ln.x0, ln.y0, ln.x1, ln.y1, text, _words(ln)))
@@ -159,7 +165,7 @@ def iter_pages(path: Path | str, min_stream_lines: int = 3, texts: list[str] | N
                                  "(its drawing instructions are damaged); its tables are not read")
                 log.info("page %s layout: %s", number, e)
                 continue
-            pl = PageLayout(number, float(dim[0]), float(dim[1]), _lines_from_layout(htext))
+            pl = PageLayout(number, float(dim[0]), float(dim[1]), _lines_from_layout(htext, *map(float, dim)))
             args = (path, layout, dim, number, images, htext, vtext, rotation)
             try:
                 lattice.prepare_page_parse(*args, layout_kwargs={})

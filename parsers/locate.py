@@ -43,6 +43,8 @@ GRID_BELOW_TITLE_PT = 200
 MISSED_FIGURE_LINES = 2
 # More gridless titles than this on one page: a contents page, not empty tables.
 MAX_GRIDLESS_TITLES = 2
+# Rows of a grid that name a table each: a list of tables (a contents page), never a table.
+MIN_LISTED_TITLES = 3
 # Rows at the top of a grid that may hold its own title, 表N and 单位 lines (Beijing 预算01表).
 TITLE_ROWS_MAX = 6
 # Rows at the top of a grid that may print the money unit.
@@ -157,6 +159,11 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
         for i, g in enumerate(grids):
             zone = pl.lines_between(upper, g.bbox[3] - EDGE_PT)
             upper = g.bbox[1]
+            listed = _listed_titles(g)
+            if listed >= MIN_LISTED_TITLES:
+                notes.append(f"page {pl.number}: a list of {listed} table titles (a contents page), not a table")
+                used_titles.update(id(ln) for ln in _inside(pl, g))
+                continue
             hit = _title_in(zone)
             if not hit:  # the title printed inside the table's frame (or swallowed by a text flavor)
                 zone = zone + _trim_title_rows(g)
@@ -221,6 +228,12 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
             out.extend(gridless)
     out.sort(key=lambda t: (t.pages[0], -(t.title_line.y1 if t.title_line else 0)))
     return out, notes
+
+
+def _listed_titles(g: Grid) -> int:
+    """Rows that each name a table: Xi'an's 目录 is a ruled grid of 表N titles (with 是否空表
+    columns), and a text flavor reads a list of titles in prose as a one-column grid."""
+    return sum(1 for r in range(g.n_rows) if classify_title(" ".join(t for t in g.row_texts(r) if t.strip())))
 
 
 def _trim_title_rows(g: Grid) -> list[TextLine]:
