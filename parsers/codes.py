@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from parsers.kinds import classified_kinds
 from parsers.normalise.codes import DIGIT_BY_SCHEME, LENGTH_BY_LEVEL, level_of
 from parsers.normalise.names import loose_name
 from parsers.normalise.reference import class_names, learned_names, reference_names
@@ -25,10 +26,12 @@ def match_codes_by_name(tables: list) -> int:
 
 
 def _name_index(tables: list) -> dict[str, set[str]]:
-    """Loose name → the codes it is printed with (this report's coded rows, then the lists)."""
+    """Loose name → the codes it is printed with (this report's coded rows of classification
+    tables, then the lists)."""
     index: dict[str, set[str]] = {}
+    classified = classified_kinds()
     for t in tables:
-        for r in t.rows:
+        for r in t.rows if t.kind in classified else ():
             if r.code and r.code_source == "printed":
                 index.setdefault(loose_name(r.name), set()).add(r.code)
     for names in reference_names().values():
@@ -53,8 +56,9 @@ def _match_by_name(t, index: dict[str, set[str]]) -> int:
         if r.code:
             parents[level_of(r.code) or 0] = r.code
             continue
-        named = {c for c in index.get(loose_name(r.name), set())
-                 if not r.scheme or c[0] == DIGIT_BY_SCHEME.get(r.scheme, c[0])}
+        key = loose_name(r.name)  # a blank name names nothing (the index may hold coded rows with none)
+        named = {c for c in index.get(key, set()) if not r.scheme or c[0] == DIGIT_BY_SCHEME.get(r.scheme, c[0])} \
+            if key else set()
         cands = named
         if r.level:
             cands = {c for c in named if len(c) == LENGTH_BY_LEVEL[r.level]}

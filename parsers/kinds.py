@@ -49,3 +49,8 @@ def classify_title(text: str) -> dict | None:
             return rule
     return None
 
+
+def classified_kinds() -> set[str]:
+    """Kinds whose rows are lines of a classification (their rule names its scheme): there a
+    row's name is the code's name, while a 政府采购表 or 项目支出表 row beside a code names a project."""
+    return {rule["kind"] for rule in load_template("tables.yaml")["kinds"] if rule.get("scheme")}

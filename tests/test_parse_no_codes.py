@@ -140,6 +140,22 @@ def test_uncoded_parent_gets_the_code_its_children_share():
         ("别的类的孩子", None, None)]
 
 
+def test_names_of_project_tables_and_blank_names_give_no_code():
+    """A 政府采购表 row beside a printed code names a project, not the code; a row with no name
+    matches nothing, although a coded row with a blank name is in the index."""
+    from parsers.codes import match_codes_by_name
+    from parsers.document import Row, Table
+
+    procurement = Table(kind="procurement", rows=[
+        Row(code="2040612", level=3, name="法治建设会议", code_source="printed")])
+    projects = Table(kind="project_summary", rows=[Row(name="法治建设会议"), Row(name="")])
+    fund = Table(kind="gov_fund_expenditure", rows=[Row(code="229", level=1, name="", code_source="printed"),
+                                                    Row(code="22960", level=2, name="彩票公益金安排的支出",
+                                                        code_source="printed"), Row(name="")])
+    assert match_codes_by_name([procurement, projects, fund]) == 0
+    assert [r.code for r in projects.rows + fund.rows[2:]] == [None, None, None]
+
+
 def test_learned_names_need_two_reports_and_no_glued_note():
     from parsers.normalise.learn_names import learn
 

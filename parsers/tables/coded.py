@@ -42,6 +42,7 @@ class _Raw:
     indent: float | None = None  # where the name starts in its cell: the level when no code is printed
     y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
     part: int = 0
+    label: str = ""  # the row's text outside the name column: its name when the name cell is blank
 
 
 def build_coded(t: Table, loc: Located, ctx: Context) -> None:
@@ -112,6 +113,8 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 continue
             y = _row_y(part, r)
             if code is None and not values:
+                if part.flavor == "lattice":
+                    continue  # a ruled row of its own with blank figures: a wrapped name stays in its cell
                 if (label or project) and not is_body_row(texts):
                     piece = clean(name) or unit_cell or clean(rest_text)
                     if piece and not _NOT_A_NAME.match(piece):
@@ -124,8 +127,11 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 values[key] = values["total"]
             indent = part.indent(r, cols.name) if code is None and cols.name is not None else None
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
-                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent))
+                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent,
+                             label=label))
     _attach_fragments(raws, fragments)
+    for raw in raws:  # 公共财政拨款(补助)资金 under a blank 一般公共预算资金 cell, 采购项目 beside a blank 品目
+        raw.name = raw.name or raw.label
     has_codes = any(r.code for r in raws)
     for raw in raws:
         if raw.code is None and has_codes:
