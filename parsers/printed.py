@@ -37,6 +37,7 @@ class Printed:
     label: str
     figures: list[tuple[float, Decimal, str]] = field(default_factory=list)  # (right x, value, text)
     alt: str | None = None  # a second classification printed beside the code (政府经济分类 50101)
+    words: list[str] = field(default_factory=list)  # the label's words: cells of several columns may share a line
 
     @property
     def text(self) -> str:
@@ -213,7 +214,8 @@ def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y
     starts = m and (cur is None or cur.figures or (not seen_text and cur.code is None)
                     or (cur.code is not None and bool(CJK.search(cur.label))))
     if m and starts:
-        cur = Printed(page, y, m.group(1), [], word[m.end():].strip())
+        rest = word[m.end():].strip()
+        cur = Printed(page, y, m.group(1), [], rest, words=[rest] if rest else [])
         out.append(cur)
         seen_text = bool(CJK.search(cur.label))
         return cur, seen_text
@@ -237,9 +239,10 @@ def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y
             cur.figures.append((x1, v, word))
             return cur, seen_text
     if cur.figures and CJK.search(word):  # text after figures: the next uncoded record
-        cur = Printed(page, y, None, [], word)
+        cur = Printed(page, y, None, [], word, words=[word])
         out.append(cur)
         seen_text = True
         return cur, seen_text
     cur.label += word
+    cur.words.append(word)
     return cur, seen_text or bool(CJK.search(word))

@@ -6,8 +6,9 @@ print order, with their x positions) straight from the layout words, and each re
 be found among what the table holds on that page: a coded line as the row with that code
 and the same figures, an uncoded line with figures as a row, an item or the printed total.
 A record read nowhere, a figure that differs, a figure under another column than its
-neighbours' (a shifted column), or a table of zeros on a page of non-zero figures fails a
-check naming the page, the line and the figure. Nothing is dropped: a failed verification
+neighbours' (a shifted column), an uncoded line whose figures are held only under other
+names, or a table of zeros on a page of non-zero figures fails a check naming the page, the
+line and the figure. Nothing is dropped: a failed verification
 flags the table (`Table.verification = "mismatch"`).
 """
 
@@ -32,6 +33,7 @@ PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^
 COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
+SUBTOTAL_LABEL = re.compile(r"合计|小计|总计")  # a sum line, whatever it is called
 SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
 
 
@@ -166,6 +168,7 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
     step = Decimal(1) / (Decimal(10) ** decimals)
     integers = decimals == 0
     name = f"{t.kind} ({t.label or t.title})"
+    by_name = t.kind != "three_public"
     failed: list[Check] = []
     n_records = n_ok = 0
     index: dict[tuple[int | None, str | None], list] = {}
@@ -193,7 +196,7 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
             if not figures:
                 continue
             n_records += 1
-            problem = _match(rec, figures, held_by_code, step) or _shifted(rec, index, positions, spans, scale, step)
+            problem = _match(rec, figures, held_by_code, step, by_name) or _shifted(rec, index, positions, spans, scale, step)
             if problem is None:
                 n_ok += 1
                 continue
@@ -226,8 +229,10 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
 
 
 def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, list[_Held]],
-           step: Decimal) -> tuple[str, Decimal | None, Decimal | None] | None:
-    """None when the record is what the table holds; else (what is wrong, printed, read)."""
+           step: Decimal, by_name: bool = True) -> tuple[str, Decimal | None, Decimal | None] | None:
+    """None when the record is what the table holds; else (what is wrong, printed, read). An
+    uncoded line must be held under its own name when `by_name` (not in the 三公 table, whose
+    lines are years and 预算数/决算数 with its items in columns)."""
     code = rec.code + "".join(rec.parts[:2]) if rec.code and len(rec.code) == 3 else rec.code
     if code and rec.parts and len(code) in (5, 7):
         rec.code, rec.parts = code, []
@@ -252,9 +257,14 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         return None
     label = loose_name(rec.label)
     held = list({id(h): h for hs in held_by_code.values() for h in hs}.values())
-    if pattern("tables.yaml", "total_rows").match(rec.label.replace(" ", "")):
+    total_line = bool(pattern("tables.yaml", "total_rows").match(rec.label.replace(" ", "")))
+    if total_line:
         held = [h for h in held if not h.unit]  # the 合计 line is the table's, never a unit's line
     candidates = [h for h in held if not _covers(h.values, figures, step)]
+    if candidates and by_name and _judged_by_name(rec, label, figures) and \
+            not any(_named(h, text) for h in candidates for text in [label, *rec.words]):
+        return (f"its figures were read only under other names ('{candidates[0].name[:30]}'): "
+                "no row, item or total of this name holds them", figures[0], None)
     if not candidates:
         near = [h for h in held if label and (h.name == label or (h.name and (h.name in label or label in h.name)))]
         if near:
@@ -262,6 +272,25 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
             return f"'{near[0].name}': printed figure {miss[0]:,} not read (read {_fmt(near[0].values)})", miss[0], None
         return "these figures were not read into any row, item or total", figures[0], None
     return None
+
+
+def _named(h: _Held, label: str) -> bool:
+    """The held row can be the printed line (or one of its words: 物业管理服 | 部门集中采购) by name:
+    the characters of one are among the other's (a wrapped name prints a piece per line, and a
+    line's pieces may come in any order);
+    a total only for a 合计 line (not judged here); a row read without a name is not judged."""
+    if h.what == "total":
+        return False
+    if not h.name:
+        return True
+    a, b = set(CJK.findall(h.name)), set(CJK.findall(label))
+    return a <= b or b <= a
+
+
+def _judged_by_name(rec: Printed, label: str, figures: list[Decimal]) -> bool:
+    """Lines whose name says which row they are: not a 合计/小计 line (人员经费合计, 当年支出小计 are
+    read as totals and items under other names), not a line of zeros (they match any blank)."""
+    return bool(label) and any(figures) and not SUBTOTAL_LABEL.search(label)
 
 
 def _unit_item(rec: Printed, figures: list[Decimal], uncoded: list[_Held], step: Decimal) -> bool:

@@ -5,7 +5,8 @@ of another row's name, and a row whose name cell is blank is named by what else 
 小计 | 33,172.15, then 公共财政拨款(补助)资金 | 33,172.15 under a blank first cell, then twelve
 ruled rows of sources with no figure. The twelve were glued into one name that took the
 33,172.15: '专项收入政府性基金财政专户管理资金…' = 33,172.15万元, a revenue line the page does not
-print, and verification passed it (the figure is printed, under another name).
+print, and verification passed it (the figure is printed, under another name). Verification
+now also asks that an uncoded line's figures be held under its own name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from tests.real_pages import doc, table
 
 CUT = "jiangsu_gaoyuan_2018_yusuan_p1_p9-15.pdf"
+SHENGWEI = "jiangsu_shengwei-bgt_2017_yusuan_tables_p1_p12-13.pdf"
 
 
 def test_blank_ruled_rows_are_not_glued_into_a_name():
@@ -31,3 +33,27 @@ def test_a_ruled_row_with_a_blank_name_cell_is_named_by_its_other_cells():
     assert ("其他计算机设备及软件", 6760000.0) in named
     assert ("修缮工程", 5300000.0) in named and ("修缮工程", 90000.0) in named
     assert not [r for r in t.rows if not r.name]
+
+
+def test_figures_read_under_another_name_fail_verification():
+    """A row that took another line's figures under its own name (what the glued names did):
+    every figure is printed, so only the name shows it."""
+    from parsers.verify import verify_table
+    from tests.real_pages import fresh, text_failures
+
+    t, loc, layouts = fresh(SHENGWEI, "procurement", year=2017)
+    row = next(r for r in t.rows if r.name == "复印纸")
+    row.name = "家具用具"
+    failed = [c for c in text_failures(verify_table(t, loc, layouts)) if c.page == 2]
+    assert [c.detail.split(": ")[1] for c in failed] == ["'复印纸政府集中采购 0.64'"]
+    assert "read only under other names ('家具用具')" in failed[0].detail and t.verification == "mismatch"
+
+
+def test_a_continuation_row_named_by_the_wrong_column_is_flagged():
+    """江苏省委办公厅 2017 政府采购预算表, p13 (page 3 of the cut): the first line prints
+    便携式计算机（20万以下） | 政府集中采购 | 3.50, read as a row named 机要及电子政务业务费 (the
+    专项名称 of the block it continues from p12). The figure is right, the name is not: the
+    table must not pass as verified."""
+    d = doc(SHENGWEI)
+    assert table(d, "procurement").verification == "mismatch"
+    assert [c.page for c in d.checks if not c.passed and "便携式计算机" in c.detail] == [3]
