@@ -34,6 +34,7 @@ COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligne
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
 SUBTOTAL_LABEL = re.compile(r"合计|小计|总计")  # a sum line, whatever it is called
+MIN_WORD_CHARS = 2  # a word of a line's label that can name a row by itself ('购' cannot)
 SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
 
 
@@ -261,8 +262,9 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
     if total_line:
         held = [h for h in held if not h.unit]  # the 合计 line is the table's, never a unit's line
     candidates = [h for h in held if not _covers(h.values, figures, step)]
-    if candidates and by_name and _judged_by_name(rec, label, figures) and \
-            not any(_named(h, text) for h in candidates for text in [label, *rec.words]):
+    names = [label, *(w for w in rec.words if len(CJK.findall(w)) >= MIN_WORD_CHARS)]
+    if candidates and by_name and _judged_by_name(label, figures) and \
+            not any(_named(h, text) for h in candidates for text in names):
         return (f"its figures were read only under other names ('{candidates[0].name[:30]}'): "
                 "no row, item or total of this name holds them", figures[0], None)
     if not candidates:
@@ -275,10 +277,10 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
 
 
 def _named(h: _Held, label: str) -> bool:
-    """The held row can be the printed line (or one of its words: 物业管理服 | 部门集中采购) by name:
-    the characters of one are among the other's (a wrapped name prints a piece per line, and a
-    line's pieces may come in any order);
-    a total only for a 合计 line (not judged here); a row read without a name is not judged."""
+    """The held row can be the printed line (or one of its words: 物业管理服 | 部门集中采购) by
+    name: the characters of one are among the other's, as a wrapped name prints a piece a line
+    and a line's pieces may come in any order. A total is never a named line (合计 lines are
+    not judged by name); a row read without a name is not judged."""
     if h.what == "total":
         return False
     if not h.name:
@@ -287,7 +289,7 @@ def _named(h: _Held, label: str) -> bool:
     return a <= b or b <= a
 
 
-def _judged_by_name(rec: Printed, label: str, figures: list[Decimal]) -> bool:
+def _judged_by_name(label: str, figures: list[Decimal]) -> bool:
     """Lines whose name says which row they are: not a 合计/小计 line (人员经费合计, 当年支出小计 are
     read as totals and items under other names), not a line of zeros (they match any blank)."""
     return bool(label) and any(figures) and not SUBTOTAL_LABEL.search(label)
