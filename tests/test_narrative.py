@@ -127,7 +127,21 @@ def test_to_yuan_uses_decimal() -> None:
 def test_jiangsu_staffing_breakdown() -> None:
     staffing = facts_of("jiangsu_renda-bgt_2017_yusuan")["staffing"]
     assert staffing == {"authorized": 339, "authorized_admin": 199, "authorized_admin_auxiliary": 104,
-                        "authorized_institution": 36, "in_service": 274, "retired_and_separated": 150}
+                        "authorized_institution": 36, "actual": 274, "in_service": 274,
+                        "retired_and_separated": 150}  # 实际在编在职人员274名
+
+
+def test_actual_staff_printed_as_in_service_staff() -> None:
+    """西安人社局 2020 prints its actual head count as 实有在职人员: it is `actual` (what the
+    warehouse compares) as well as `in_service`, with its breakdown."""
+    from parsers.narrative.staffing import extract_staffing
+    from parsers.text import build_text
+
+    text = ("截止2019年底，本部门在职人员编制408人，其中行政编制91人、事业编制317人；实有在职人员380人，"
+            "其中行政89人,事业291人；单位管理的离退休人员203人。")
+    assert extract_staffing(build_text([text])) == {
+        "authorized": 408, "authorized_admin": 91, "authorized_institution": 317, "actual": 380,
+        "actual_admin": 89, "actual_institution": 291, "in_service": 380, "retired_and_separated": 203}
 
 
 def test_jiangsu_three_public_without_printed_total() -> None:
