@@ -52,6 +52,10 @@ def _match_by_name(t, index: dict[str, set[str]]) -> int:
     except under a parent row that has no code yet: it waits for that parent."""
     matched = 0
     parents: dict[int, str | None] = {}
+    taken: dict[str | None, set[str]] = {}  # unit → codes its rows have (a name never gives one twice)
+    for x in t.rows:
+        if x.code:
+            taken.setdefault(x.unit, set()).add(x.code)
     for r in t.rows:
         if r.code:
             parents[level_of(r.code) or 0] = r.code
@@ -66,11 +70,12 @@ def _match_by_name(t, index: dict[str, set[str]]) -> int:
             if parent:
                 cands = {c for c in cands if c.startswith(parent)}
             if not cands and parents.get(r.level - 1, "") is not None:
-                taken = {x.code for x in t.rows if x.code and x.unit == r.unit}
-                cands = {c for c in named - taken if len(c) == 3 or any(c.startswith(p) for p in parents.values() if p)}
+                cands = {c for c in named - taken.get(r.unit, set())
+                         if len(c) == 3 or any(c.startswith(p) for p in parents.values() if p)}
         if len(cands) == 1:
             (code,) = cands
             r.code, r.level, r.code_source = code, level_of(code), "name"
+            taken.setdefault(r.unit, set()).add(code)
             matched += 1
         if r.level:
             parents[r.level] = r.code

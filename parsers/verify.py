@@ -262,9 +262,7 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
     if total_line:
         held = [h for h in held if not h.unit]  # the 合计 line is the table's, never a unit's line
     candidates = [h for h in held if not _covers(h.values, figures, step)]
-    names = [label, *(w for w in rec.words if len(CJK.findall(w)) >= MIN_WORD_CHARS)]
-    if candidates and by_name and _judged_by_name(label, figures) and \
-            not any(_named(h, text) for h in candidates for text in names):
+    if candidates and by_name and _judged_by_name(label, figures) and not _held_by_name(candidates, label, rec.words):
         return (f"its figures were read only under other names ('{candidates[0].name[:30]}'): "
                 "no row, item or total of this name holds them", figures[0], None)
     if not candidates:
@@ -274,6 +272,12 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
             return f"'{near[0].name}': printed figure {miss[0]:,} not read (read {_fmt(near[0].values)})", miss[0], None
         return "these figures were not read into any row, item or total", figures[0], None
     return None
+
+
+def _held_by_name(candidates: list[_Held], label: str, words: list[str]) -> bool:
+    """One of the rows holding the line's figures has the line's name (or one of its words')."""
+    names = [label, *(w for w in words if len(CJK.findall(w)) >= MIN_WORD_CHARS)]
+    return any(_named(h, text) for h in candidates for text in names)
 
 
 def _named(h: _Held, label: str) -> bool:

@@ -27,6 +27,9 @@ from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
 from parsers.vocab import pattern
 
+# Name starts closer than this (points) are one indent: text flavors jitter by 1-3 pt.
+INDENT_TOLERANCE_PT = 3
+
 
 @dataclass
 class _Raw:
@@ -327,16 +330,18 @@ def _levels_from_indent(t: Table, raws: list[_Raw]) -> None:
     levels = _clusters([x for cl in pages.values() if len(cl) > 1 for x in cl])
     if len(levels) < 2:
         return
-    on_levels = {p: all(any(abs(x - lv) <= 3 for lv in levels) for x in cl) for p, cl in pages.items()}
+    on_levels = {p: all(any(abs(x - lv) <= INDENT_TOLERANCE_PT for lv in levels) for x in cl)
+                 for p, cl in pages.items()}
     for row, raw in zip(t.rows, raws, strict=False):
         if raw.indent is not None and on_levels[raw.page]:
-            row.level = min(3, 1 + max((i for i, x in enumerate(levels) if round(raw.indent) >= x - 3), default=0))
+            row.level = min(3, 1 + max((i for i, x in enumerate(levels)
+                                        if round(raw.indent) >= x - INDENT_TOLERANCE_PT), default=0))
 
 
 def _clusters(xs: list[int]) -> list[int]:
-    """Distinct indents more than 3 pt apart, left to right (the first of each cluster)."""
+    """Distinct indents more than INDENT_TOLERANCE_PT apart, left to right (the first of each cluster)."""
     out: list[int] = []
     for x in sorted(set(xs)):
-        if not out or x - out[-1] > 3:
+        if not out or x - out[-1] > INDENT_TOLERANCE_PT:
             out.append(x)
     return out
