@@ -33,6 +33,10 @@ ALIGNED_SHARE = 0.8
 SAME_HEADER_MIN_CHARS = 4
 # A header that only partly repeats the first page's must have this much text to count.
 PARTIAL_HEADER_MIN_CHARS = 8
+# A continuation page's header may hold a few more (or fewer) cells than the first page's, in
+# another order (a line above the grid read into it): the same when the smaller set of cells,
+# of this many distinct words, lies within the other.
+SAME_HEADER_MIN_CELLS = 6
 # Under a title with no grid: figures printed this far below it (points) were a table camelot missed.
 BELOW_TITLE_PT = 160
 # ... and a money unit or 表N label within this distance around it makes the line a title, not prose.
@@ -142,8 +146,16 @@ def _same_header(a: Grid, b: Grid) -> bool:
     ta = "".join(clean(t) for r in range(ha) for t in a.row_texts(r) if not TABLE_META.match(clean(t)))
     tb = "".join(clean(t) for r in range(hb) for t in b.row_texts(r) if not TABLE_META.match(clean(t)))
     partial = PARTIAL_HEADER_MIN_CHARS
-    return len(tb) >= SAME_HEADER_MIN_CHARS and (
-        ta == tb or (len(tb) >= partial and (tb in ta or (len(ta) >= partial and tb.startswith(ta)))))
+    if len(tb) >= SAME_HEADER_MIN_CHARS and (
+            ta == tb or (len(tb) >= partial and (tb in ta or (len(ta) >= partial and tb.startswith(ta))))):
+        return True
+    ca, cb = _header_cells(a, ha), _header_cells(b, hb)
+    return min(len(ca), len(cb)) >= SAME_HEADER_MIN_CELLS and (ca <= cb or cb <= ca)
+
+
+def _header_cells(g: Grid, h: int) -> set[str]:
+    """The distinct words of a grid's header rows, 2+ characters each (类/款 say nothing)."""
+    return {c for r in range(h) for t in g.row_texts(r) if len(c := clean(t)) >= 2 and not TABLE_META.match(c)}
 
 
 def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:

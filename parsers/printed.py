@@ -17,7 +17,11 @@ from parsers.grid import TextLine
 
 # A figure as a table cell prints it: separators, decimals, or a bare integer of a 元 table.
 FIGURE = re.compile(r"^[(（]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
-CODE_WORD = re.compile(r"^[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?(?=[^\d.,]|$)")
+# A classification code opens with one of the schemes' 类: 收入 101-111, 支出功能 201-239,
+# 部门经济 301-319 and 399, 政府经济 501-519 and 599. Other numbers of the same shape are a
+# quantity (15000) or a unit's number (245) printed where a code could stand.
+CODE_WORD = re.compile(r"^[\[【]?((?:1(?:0[1-9]|1[01])|2[0-3]\d|3(?:0[1-9]|1\d|99)|5(?:0[1-9]|1\d|99))(?:\d{2}){0,2})"
+                       r"[\]】]?(?=[^\d.,]|$)")
 CODE_PART = re.compile(r"^\d{2}$")
 LOST_ZERO_PART = re.compile(r"^[1-9]$")  # a 款 part between a 类 code and the name, its 0 not printed
 GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
@@ -170,13 +174,30 @@ def printed_records(lines: list[TextLine], page: int, integers: bool,
             for word, after_name in pieces:  # where each piece ends, in proportion to its characters
                 end += len(word)
                 words.append((x0 + (x1 - x0) * end / len(whole) if len(pieces) > 1 else x1, word, after_name))
+        words, plain = _econ_columns(words)
         for i, (right, word, after_name) in enumerate(words):
             nxt = words[i + 1][1] if i + 1 < len(words) else ""
             named = bool(CJK.search(nxt) or CODE_PART.match(nxt))  # '302 01 办公费': the next block's code
             cur, seen_text = _feed(out, cur, seen_text, page, y, right, word, integers or after_name,
-                                   bare if not named else None)
+                                   bare if not named else None, i in plain)
         records += _pair_classifications(out)
     return [r for r in records if r.figures]
+
+
+ECON_COLUMNS = (re.compile(r"^3(?:0[1-9]|1\d|99)$"), CODE_PART, re.compile(r"^5(?:0[1-9]|1\d|99)$"), CODE_PART)
+
+
+def _econ_columns(words: list[tuple[float, str, bool]]) -> tuple[list[tuple[float, str, bool]], set[int]]:
+    """Leave out the 部门经济 类 款 | 政府经济 类 款 columns printed after a row's name (西安
+    采购表: '… 服务 1 302 27 502 05 300,000.00'): they classify the row, they are no record of
+    their own. The number just before them is a figure (the 数量 column), even when it looks
+    like a code (210). Returns the words left and the indexes of those to read as figures."""
+    n = len(ECON_COLUMNS)
+    for i in range(1, len(words) - n + 1):
+        if all(rx.match(words[i + k][1]) for k, rx in enumerate(ECON_COLUMNS)) \
+                and any(CJK.search(w) for _, w, _ in words[:i]):
+            return words[:i] + words[i + n:], {i - 1}
+    return words, set()
 
 
 def _pair_classifications(out: list[Printed]) -> list[Printed]:
@@ -190,21 +211,32 @@ def _pair_classifications(out: list[Printed]) -> list[Printed]:
                 and prev.code[0] != r.code[0]:
             prev.figures, prev.alt = r.figures, r.code + "".join(r.parts[:2])
             continue
+        if prev is not None and prev.code and not CJK.search(prev.label) and r.code is None \
+                and CJK.search(r.label) and prev.figures and all(_unit_number(f) for _, _, f in prev.figures):
+            prev.label, prev.words = r.label, r.words  # '210 15 05 | 245 | 西安市医疗保障局': a unit's number
+            prev.figures = r.figures
+            continue
         merged.append(r)
     return merged
 
 
+def _unit_number(word: str) -> bool:
+    """A bare number printed between a code and its name: the unit's (245, 245001), not a figure."""
+    return word.isdigit()
+
+
 def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y: float, x1: float,
           word: str, integers: bool, bare: Callable[[str, float], bool] | None = None,
-          ) -> tuple[Printed | None, bool]:
+          plain: bool = False) -> tuple[Printed | None, bool]:
     """Add one printed word to the line's records; returns the current record and whether
     it has seen its label text. `bare`: the integers that are figures after a name, given
     when the next word has no name in it (a code after figures opens a side-by-side record
-    only when a name follows: in a 元 table 30400 after figures is a figure)."""
-    m = CODE_WORD.match(word)
-    if m and cur is not None and cur.figures and bare is not None and (integers or bare(word, x1)) \
-            and m.end() == len(word):
-        m = None  # 3600000 after figures with no name after it: a figure, not a code
+    only when a name follows: in a 元 table 30400 after figures is a figure). `plain`: a
+    number that is no code wherever it stands."""
+    m = None if plain else CODE_WORD.match(word)
+    if m and cur is not None and (cur.figures or CJK.search(cur.label)) and bare is not None \
+            and (integers or bare(word, x1)) and m.end() == len(word):
+        m = None  # 3600000 after figures, 201 after a name, with no name after it: a figure, not a code
     if m and cur is not None and cur.code and not cur.figures and not cur.parts \
             and not CJK.search(cur.label) and cur.alt is None and m.end() == len(word):
         cur.alt = m.group(1)

@@ -25,7 +25,7 @@ from parsers.extract import PageLayout, TextLine
 from parsers.headers import measure_key
 from parsers.locate import Located
 from parsers.normalise.names import loose_name
-from parsers.printed import CJK, Printed, printed_records
+from parsers.printed import CJK, PROSE_MARK, Printed, printed_records
 from parsers.verify_columns import ruled_keys
 from parsers.vocab import pattern
 
@@ -115,14 +115,14 @@ def _area_lines(loc: Located, page: int, layout: PageLayout) -> list[TextLine]:
 def _dropped_columns(lines: list[TextLine], records: list[Printed], kept: set[str]) -> list[tuple[float, float]]:
     """x ranges of columns the table deliberately leaves out (percentages, growth rates), read
     from header words above the figures. A header naming a measure the table keeps (增减额:
-    change) is no such column: its figures are checked."""
+    change) is no such column: its figures are checked, and neither is a sentence (项目简介)."""
     tops = [r.y for r in records]
     if not tops:
         return []
     out = []
     for ln in lines:
         for x0, x1, w in ln.words:
-            if PERCENT_HEADER.search(w) and not CJK.sub("", w).strip().isdigit() \
+            if PERCENT_HEADER.search(w) and not CJK.sub("", w).strip().isdigit() and not PROSE_MARK.search(w) \
                     and measure_key([w], None) not in kept:
                 out.append((x0 - 4, x1 + 30))
     return out
@@ -172,6 +172,7 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
     by_name = t.kind != "three_public"
     failed: list[Check] = []
     n_records = n_ok = 0
+    dropped: list[tuple[float, float]] = []
     index: dict[tuple[int | None, str | None], list] = {}
     for r in t.rows:
         index.setdefault((r.page, r.code), []).append(r)
@@ -191,7 +192,8 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
                 held_by_code.setdefault(h.alt, []).append(h)
         positions = key_positions(index, records, scale, step)
         spans = ruled_keys(t, loc, page)
-        dropped = _dropped_columns(lines, records, set(t.columns))
+        # a continuation page that does not repeat the header drops the columns its first page did
+        dropped = _dropped_columns(lines, records, set(t.columns)) or dropped
         for rec in records:
             figures = [v for x, v, _ in rec.figures if not any(a <= x <= b for a, b in dropped)]
             if not figures:

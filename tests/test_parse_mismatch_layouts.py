@@ -211,13 +211,57 @@ def test_split_code_parts_beside_the_lei_column():
     """西安财政局 采购表: 类 | 款 项 (one header cell over two columns) | … | 部门经济分类 类 | 款.
     The 款 and 项 are the parts printed beside the 类 (201 06 02 = 2010602), not the 款 of
     the economic classification further right (201 + 15 was read as 20115)."""
-    t = table(doc("xian_caizhengju_2026_yusuan_p1_p41.pdf"), "procurement")
-    assert [r.values["total"] for r in t.rows if r.code == "2010602"][:3] == [17378500.0, 495000.0, 230000.0]
+    t = table(doc(CAIZHENG_PROCUREMENT), "procurement")
+    assert [r.values["total"] for r in t.rows if r.code == "2010602"][:4] == [17378500.0, 16778500.0, 495000.0,
+                                                                              230000.0]
     assert not [r for r in t.rows if r.code in ("20102", "20115", "20127")]
-    # still mismatch: '02 116001' (项 and 单位编码 in one cell) leaves one line at 20106, and says so
-    bad = [c for c in doc("xian_caizhengju_2026_yusuan_p1_p41.pdf").checks
-           if not c.passed and c.rule == "text layer: printed line read"]
-    assert len(bad) == 1 and "16,778,500.00" in bad[0].detail and t.verification == "mismatch"
+
+
+CAIZHENG_PROCUREMENT = "xian_caizhengju_2026_yusuan_p1_p41-42.pdf"
+
+
+def test_a_code_part_read_into_the_unit_number_cell_and_a_continuation_page():
+    """西安财政局 采购表: '201 06 | 02 　　116001 | 西安市财政局': the 项 was read into the 单位编码
+    cell, and the unit's line got code 20106. Its continuation page repeats the header with
+    two more cells (部门预算, 说明) and was read as no table at all."""
+    d = doc(CAIZHENG_PROCUREMENT)
+    t = table(d, "procurement")
+    unit = next(r for r in t.rows if r.name == "西安市财政局")
+    assert (unit.code, unit.values) == ("2010602", {"total": 16778500.0})
+    assert t.pages == [2, 3]
+    assert [(r.code, r.values["total"]) for r in t.rows if r.page == 3][:4] == [
+        ("2010608", 27130000.0), ("2010608", 27130000.0), ("2010608", 130000.0), ("2010608", 27000000.0)]
+    assert next(r for r in t.rows if r.name == "西安市财政干部教育培训中心").code == "2050803"
+    assert t.verification == "verified" and not [c for c in d.checks if not c.passed]
+    t, loc, layouts = fresh(CAIZHENG_PROCUREMENT, "procurement")
+    next(r for r in t.rows if r.name == "西安市财政局").code = "20106"  # the earlier misreading
+    bad = text_failures(verify_table(t, loc, layouts))
+    assert [c.page for c in bad] == [2] and "16,778,500.00" in bad[0].detail and t.verification == "mismatch"
+
+
+def test_procurement_lines_with_unit_numbers_quantities_and_economic_codes():
+    """西安医保局 2022 采购表 (元, lattice): the 单位编码 (245, 245001) between code and name, the
+    数量 (15000, 210: shaped like codes) and the 部门经济 | 政府经济 类 款 columns before the
+    amount are no figures and no records of their own; p44 does not repeat the header, so its
+    数量 column is left out as on p43."""
+    t = table(doc("xian_yibaoju_2022_yusuan_p1_p43-44.pdf"), "procurement")
+    assert t.total == {"total": 21069995.0} and t.pages == [2, 3]
+    assert [(r.code, r.name, r.values["total"]) for r in t.rows[:3]] == [
+        ("2101505", "西安市医疗保障局", 21069995.0), ("2101505", "西安市医疗保障局", 7499000.0),
+        ("2101505", "DRGs国家试点工作经费", 150000.0)]
+    assert [r.values["total"] for r in t.rows if r.name == "业务档案专项费"] == [600000.0, 1222000.0]
+    assert t.verification == "verified"
+    s = table(doc("xian_sifaju_2026_yusuan_p1_p47-48.pdf"), "procurement")
+    assert [(r.code, r.name, r.values["total"]) for r in s.rows[:3]] == [
+        ("2040601", "全额", 610000.0), ("2040601", "西安市司法局", 610000.0), ("2040601", "车辆运行维护费", 100000.0)]
+    assert s.verification == "verified"
+    # p48 prints three lines in columns no text flavor separates: said, not passed over
+    assert [c.page for c in doc("xian_sifaju_2026_yusuan_p1_p47-48.pdf").checks if not c.passed] == [3]
+    t, loc, layouts = fresh("xian_yibaoju_2022_yusuan_p1_p43-44.pdf", "procurement", year=2022)
+    r = next(r for r in t.rows if r.page == 3 and r.values["total"] == 75000.0)
+    r.values["total"] = 15.0  # the 数量 read as the amount
+    bad = text_failures(verify_table(t, loc, layouts))
+    assert any(c.page == 3 and "75000" in c.detail for c in bad) and t.verification == "mismatch"
 
 
 def test_revenue_columns_under_a_header_word_moved_to_its_cell():

@@ -127,6 +127,40 @@ def test_side_by_side_blocks_give_one_record_each():
     assert [(r.code, [f for _, _, f in r.figures]) for r in recs] == [("30101", ["120.00"]), ("30201", ["3.50"])]
 
 
+def _records(words: list[str], integers: bool) -> list[tuple[str | None, str, list[str]]]:
+    from parsers.extract import TextLine
+
+    ws, x = [], 10.0
+    for w in words:
+        ws.append((x, x + 30, w))
+        x += 45
+    recs = printed_records([TextLine(0, 100, x, 110, " ".join(words), ws)], 1, integers=integers)
+    return [(r.code and r.code + "".join(r.parts), r.label, [f for _, _, f in r.figures]) for r in recs]
+
+
+@pytest.mark.parametrize("words,integers,expected", [
+    # 西安 采购表: 数量 | 部门经济 类 款 | 政府经济 类 款 | 预算金额 after the name: one record
+    (["204", "06", "01", "普法宣传", "C02080000考试服务", "1", "302", "27", "502", "05", "300,000.00"], False,
+     [("2040601", "普法宣传C02080000考试服务1", ["300,000.00"])]),
+    # a 数量 shaped like a code (15000, 210) before them is a figure
+    (["210", "15", "06", "业务档案专项费", "15000", "302", "14", "502", "01", "600000"], True,
+     [("2101506", "业务档案专项费", ["15000", "600000"])]),
+    (["210", "15", "99", "办公家具购置", "210", "302", "13", "505", "02", "110000"], True,
+     [("2101599", "办公家具购置", ["210", "110000"])]),
+    # a unit's number between the code and the name is neither a figure nor a line of its own
+    (["210", "15", "05", "245", "西安市医疗保障局", "15680", "21069995"], True,
+     [("2101505", "西安市医疗保障局", ["15680", "21069995"])]),
+    # a number after a name with no name after it is a figure, though it looks like a 类
+    (["201", "06", "08", "1", "全额", "201", "27,130,000.00"], False,
+     [("2010608", "1全额", ["201", "27,130,000.00"])]),
+    # a code after a name with a name after it still opens the next block (a record without
+    # figures is none)
+    (["30101", "基本工资", "30201", "办公费", "3.50"], False, [("30201", "办公费", ["3.50"])]),
+])
+def test_printed_records_of_procurement_lines(words, integers, expected):
+    assert _records(words, integers) == expected
+
+
 def test_coded_lines_outside_every_table_on_a_page_fail():
     """A page whose table was read but whose other coded lines lie outside every table's area
     (a second table the locator missed) fails a page check naming the page."""

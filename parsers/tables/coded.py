@@ -197,6 +197,11 @@ def _part_levels(part: Grid, col: int | None, h: int) -> dict[int, int]:
 # rest of a wrapped name ('购房补贴' + '注：无。').
 _NOT_A_NAME = re.compile(r"^(?:注|说明|备注|资料来源)\s*\d*\s*[:：]|^[-—－\s]*\d+[-—－\s]*$|^第\s*\d+\s*页")
 _PART_WITH_NAME = re.compile(r"^(\d{1,3})\s*([\u4e00-\u9fff].*)$")
+# A 项 part printed into the cell after the code columns, before a unit's number or a name
+# (西安 采购表: '02 　　116001', '05 　　医保系统运行维护费'), or 款 and 项 in the 款 cell ('06\n08').
+_RUN_OVER_PART = re.compile(r"^(\d{2})(?:[\s\u3000]+(\S.*))?$", re.S)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TWO_PARTS = re.compile(r"^(\d{2})[\s\u3000]+(\d{2})(?:[\s\u3000]+(.*))?$", re.S)
 
 
 def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
@@ -211,6 +216,7 @@ def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
             if m:
                 parts[i] = m.group(1)
                 name = name or m.group(2)
+        parts, name = _run_over_parts(parts, name, texts, cols)
         code = codes.feed(*parts)
     elif cols.code is not None:
         raw = cell_text(texts, cols.code) or ""
@@ -238,6 +244,29 @@ def _code_and_name(texts: list[str], cols: Columns, codes: SparseCodes,
                 leftover = clean(x)
                 break
     return code, clean(name), leftover
+
+
+def _run_over_parts(parts: list[str], name: str, texts: list[str], cols: Columns) -> tuple[list[str], str]:
+    """The 项 of a row whose 项 cell is blank, where the reader put it into a neighbouring
+    cell: the 款 cell ('06\n08') or the cell after the code columns ('02 　　116001', a unit's
+    number; '05 　　医保系统运行维护费', the name). What follows the part there is the name when
+    it has one, else a number that no column keeps."""
+    lei, kuan, xiang = (p.strip() for p in parts)
+    if not (lei and kuan) or xiang:
+        return parts, name
+    m = _TWO_PARTS.match(kuan)
+    if m:
+        rest = (m.group(3) or "").strip()
+        return [lei, m.group(1), m.group(2)], name or (rest if _CJK.search(rest) else "")
+    nxt = cols.xiang + 1 if cols.xiang is not None else None
+    if nxt is None or nxt in cols.measures or nxt >= len(texts):
+        return parts, name
+    m = _RUN_OVER_PART.match(texts[nxt].strip())
+    if not m:
+        return parts, name
+    rest = re.sub(r"^[\d\s\u3000]+(?=[\u4e00-\u9fff])", "", (m.group(2) or "").strip())  # '245001 西安市医疗保障局'
+    named = rest if _CJK.search(rest) else ""
+    return [lei, kuan, m.group(1)], named if nxt == cols.name else (name or named)
 
 
 def _is_unit_row(label: str, cols: Columns) -> bool:
