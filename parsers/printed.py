@@ -203,7 +203,7 @@ def _econ_columns(words: list[tuple[float, str, bool]]) -> tuple[list[tuple[floa
 def _pair_classifications(out: list[Printed]) -> list[Printed]:
     """'301 01 基本工资 501 01 工资奖金津补贴 830.34': a 部门经济 code and its 政府经济 code
     (another scheme digit) on one line are one record; same-scheme codes side by side are
-    blocks of their own (人员 | 公用)."""
+    blocks of their own (人员 | 公用); a code, a unit's number and the unit's name are one."""
     merged: list[Printed] = []
     for r in out:
         prev = merged[-1] if merged else None
@@ -212,17 +212,12 @@ def _pair_classifications(out: list[Printed]) -> list[Printed]:
             prev.figures, prev.alt = r.figures, r.code + "".join(r.parts[:2])
             continue
         if prev is not None and prev.code and not CJK.search(prev.label) and r.code is None \
-                and CJK.search(r.label) and prev.figures and all(_unit_number(f) for _, _, f in prev.figures):
-            prev.label, prev.words = r.label, r.words  # '210 15 05 | 245 | 西安市医疗保障局': a unit's number
-            prev.figures = r.figures
+                and CJK.search(r.label) and prev.figures and all(f.isdigit() for _, _, f in prev.figures):
+            # '210 15 05 | 245 | 西安市医疗保障局': a unit's number between code and name, no figure
+            prev.label, prev.words, prev.figures = r.label, r.words, r.figures
             continue
         merged.append(r)
     return merged
-
-
-def _unit_number(word: str) -> bool:
-    """A bare number printed between a code and its name: the unit's (245, 245001), not a figure."""
-    return word.isdigit()
 
 
 def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y: float, x1: float,
