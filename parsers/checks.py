@@ -94,7 +94,7 @@ def _parents(out: list[Check], t: Table) -> None:
     for rows in _groups(t).values():
         by_code = _by_code(rows)
         for code, (parent, values, _) in by_code.items():
-            kids = [(v, n) for c, (_, v, n) in by_code.items() if len(c) == len(code) + 2 and c.startswith(code)]
+            kids = [(v, n) for c, (_, v, n) in by_code.items() if _nearest_parent(c, by_code) == code]
             if position is not None:
                 kids += [(r.values, 1) for r in _uncoded_children(t, parent, position[id(parent)])]
             if not kids:
@@ -104,6 +104,15 @@ def _parents(out: list[Check], t: Table) -> None:
                     continue
                 _check(out, "parent = sum of children", t, values[key], sum(v.get(key, 0.0) for v, _ in kids),
                        sum(n for _, n in kids), f"{code} {parent.name} [{key}]", parent.page)
+
+
+def _nearest_parent(code: str, printed: dict) -> str | None:
+    """The code's closest printed ancestor: its own parent, or the one above when the parent is
+    not printed (西安 3010201 津贴补贴 under 301, with no 30102 line)."""
+    for n in range(len(code) - 2, 2, -2):
+        if code[:n] in printed:
+            return code[:n]
+    return None
 
 
 def _uncoded_children(t: Table, parent, i: int) -> list:
