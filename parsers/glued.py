@@ -76,16 +76,21 @@ def _homes(row: list, c: int, ym: float, lines: list[TextLine], pair: tuple[str,
     return (first, second) if first < second else None
 
 
+YEAR = re.compile(r"^(19|20)\d\d$")  # '2026 年预算数': a header's year, no code
+
+
 def _split_figure_from_label(g: Grid, lines: list[TextLine]) -> None:
     """A page line that runs over a rule ('96,282,213.44  一、公共安全支出': the revenue side's
     figure and the expenditure side's label of a 收支总表) lands in one cell, ruled or read as
     merged: each word goes to the column it stands in, when the cell mixes a figure with
-    text, its words stand in different columns and those are empty."""
+    text, or opens with a bare number ('208 01 09  242001', '302  99  502', '99  1月-12月':
+    the PDF writes one string over several ruled cells), its words stand in different columns
+    and those are empty."""
     for row in g.cells:
         for c, cell in enumerate(row):
             tokens = cell.text.split()
-            if len(tokens) < 2 or not any(AMOUNT_TOKEN.fullmatch(t) for t in tokens) \
-                    or all(AMOUNT_TOKEN.fullmatch(t) for t in tokens):
+            figures = sum(1 for t in tokens if AMOUNT_TOKEN.fullmatch(t))
+            if len(tokens) < 2 or not (0 < figures < len(tokens) or tokens[0].isdigit() and not YEAR.match(tokens[0])):
                 continue
             spread = spread_cell(row, c, lines, cell.y0, cell.y1, [x.text for x in row])
             for k, text in (spread or {}).items():

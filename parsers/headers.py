@@ -235,7 +235,9 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
             cols.project = c
             taken.add(c)
         elif cols.name is None and roles["name"].search(joined[c]) and stats[c]["text"] >= stats[c]["amounts"] \
-                and not measure_key([leaf[c]], None):
+                and stats[c]["text"] >= stats[c]["codes"] + stats[c]["part"] and not measure_key([leaf[c]], None):
+            # 部门经济科目 | 类 over '302', | 款 over '99': a column of codes is no name column,
+            # whatever its header says
             cols.name = c
             taken.add(c)
     if cols.name is None:  # the first mostly-text column

@@ -55,6 +55,9 @@ def performance_targets(located: list[Located]) -> list[dict]:
                     c = cols.get(key)
                     if c is not None and c < len(printed):
                         rec[key] = printed[c] or None
+                unit = cell.get("value_unit")
+                if unit and rec.get("value") and not rec["value"].endswith(unit):
+                    rec["value"] = f"{rec['value']} {unit}"
                 for key in ("weight", "score"):
                     c = cols.get(key)
                     if c is not None and c < len(texts):

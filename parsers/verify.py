@@ -257,6 +257,12 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         if extra:
             k, v = extra[0]
             return f"row {rec.code}: {k} = {v:,} is not printed on this line", None, v
+        # by name too, among the rows of the printed code (a row held by its second code is
+        # named by its first: 2040601 行政运行 | 50101 工资奖金津补贴)
+        holding = [h for h in same if h.code == rec.code and not _covers(h.values, figures, step)]
+        if by_name and holding and CJK.search(rec.label) and not _held_by_name(holding, rec.label, rec.words):
+            return (f"row {rec.code}: read under the name '{holding[0].name[:30]}', the page prints "
+                    f"'{rec.label[:30]}'", figures[0], None)
         return None
     label = loose_name(rec.label)
     held = list({id(h): h for hs in held_by_code.values() for h in hs}.values())
@@ -286,13 +292,14 @@ def _named(h: _Held, label: str) -> bool:
     """The held row can be the printed line (or one of its words: 物业管理服 | 部门集中采购) by
     name: the characters of one are among the other's, as a wrapped name prints a piece a line
     and a line's pieces may come in any order. A total is never a named line (合计 lines are
-    not judged by name); a row read without a name is not judged."""
+    not judged by name); a row read without a name is not judged, and one named without a
+    Chinese character ('302', the next column's code) is not the line of a name."""
     if h.what == "total":
         return False
     if not h.name:
         return True
     a, b = set(CJK.findall(h.name)), set(CJK.findall(label))
-    return a <= b or b <= a
+    return bool(a) and (a <= b or b <= a) or not b
 
 
 def _judged_by_name(label: str, figures: list[Decimal]) -> bool:

@@ -264,6 +264,34 @@ def test_procurement_lines_with_unit_numbers_quantities_and_economic_codes():
     assert any(c.page == 3 and "75000" in c.detail for c in bad) and t.verification == "mismatch"
 
 
+def test_procurement_strings_written_over_several_ruled_cells():
+    """西安人社局 2020 采购表: the PDF writes '208 01 09  242001' and '302  99  502' as single
+    strings over four ruled cells; each word goes to the cell it stands in. The 部门经济科目
+    | 类 column (302), a column of codes, is no name column: 采购项目 is."""
+    t = table(doc("xian_renshe_2020_yusuan_p1_p46-48.pdf"), "procurement")
+    assert t.total == {"total": 30250700.0} and t.pages == [2, 3, 4]
+    assert [(r.code, r.name, r.values["total"]) for r in t.rows[:3]] == [
+        ("2080109", "全民参保计划工作经费", 280000.0), ("2080102", "全市行政事业单位退休管理、工资福利工作经费", 85000.0),
+        ("2080108", "全市人力资源和社会保障信息一体化建设日常运行维护费", 216000.0)]
+    assert not t.items and t.verification == "verified"
+
+
+def test_a_coded_row_under_another_name_fails():
+    """Coded rows are matched by code and by name: a row holding the printed figures under a
+    name the line does not print fails, with page and name (a row named by the next column's
+    code, '302'; a wrapped name that kept only its last character, '出')."""
+    t, loc, layouts = fresh("xian_renshe_2020_yusuan_p1_p46-48.pdf", "procurement", year=2020)
+    t.rows[0].name = "302"
+    bad = text_failures(verify_table(t, loc, layouts))
+    assert [c.page for c in bad] == [2] and "'302'" in bad[0].detail and "全民参保计划工作经费" in bad[0].detail
+    guangzhou = "guangzhou_kejiju_2026_yusuan_p1_p9-10_p13-17.pdf"
+    assert row(table(doc(guangzhou), "expenditure_by_function"), "2080506").name == "机关事业单位职业年金缴费支出"
+    t, loc, layouts = fresh(guangzhou, "expenditure_by_function")
+    row(t, "2080506").name = "出"
+    bad = text_failures(verify_table(t, loc, layouts))
+    assert [c.page for c in bad] == [3] and "机关事业单位职业年金缴费支" in bad[0].detail
+
+
 def test_revenue_columns_under_a_header_word_moved_to_its_cell():
     """上海规划资源 收入决算表: 本年收入合计 | 财政拨款收入 | 上级补助收入 … printed in one merged
     header cell: 财政拨款收入's figures were read as 上级补助收入."""

@@ -125,6 +125,16 @@ def test_changsha_split_function_codes_number_row():
     assert row(table(d, "gpb_expenditure_by_function"), "2014001").values["total"] == 15_179_500.0
 
 
+def test_changsha_target_values_keep_their_printed_unit():
+    """长沙 绩效目标表: 指标值 | 计量单位 in two ruled columns, the page line '3000 人次' written
+    over both: each word goes to its column and the value keeps its unit."""
+    d = doc("changsha_xinfangju_2026_yusuan.pdf")
+    value = {t["level3"]: t["value"] for t in d.facts["performance_targets"] if t["table"] == "unit"}
+    assert value["接待走访群众数量"] == "3000 人次"
+    assert value["转办申诉求决类信访事项总量"] == "10000 件"
+    assert value["不发生信访极端恶性事件"] == "0 次"
+
+
 def test_shenzhen_rows_land_under_their_subordinate_unit():
     d = doc("shenzhen_shuiwuju_2026_yusuan_p1-3_p58-66.pdf")
     exp = table(d, "expenditure_by_function")

@@ -19,6 +19,7 @@ from parsers.headers import (
     clean,
     is_body_row,
     is_column_number_row,
+    measure_key,
     templates,
 )
 from parsers.locate import Located, header_rows
@@ -83,6 +84,10 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 t.columns.setdefault(k, k)
         part_levels = _part_levels(part, cols.code, h)
         taken: set[int] = set()  # rows that were a piece of the name of the row between them
+        if pi > 0 and cols.name is not None and part.flavor != "lattice":
+            piece = _name_above_first_row(part, h, cols)
+            if piece:
+                fragments.append((pi, _row_y(part, h - 1), "name", piece))
         for r in range(h, part.n_rows):
             texts = part.row_texts(r)
             if r in taken or is_column_number_row(texts) or not any(clean(x) for x in texts):
@@ -119,7 +124,7 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 if part.flavor == "lattice":
                     continue  # a ruled row of its own with blank figures: a wrapped name stays in its cell
                 if (label or project) and not is_body_row(texts):
-                    piece = clean(name) or unit_cell or clean(rest_text)
+                    piece = clean(name) or unit_cell or (clean(rest_text) if _near_name(texts, cols, rest_text) else "")
                     if piece and not _NOT_A_NAME.match(piece):
                         fragments.append((pi, y, "name", piece))
                     if project:
@@ -150,6 +155,33 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     if not has_codes:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
+
+
+def _near_name(texts: list[str], cols: Columns, text: str) -> bool:
+    """Whether a line's text stands in the name column or beside it (a text flavor may cut a
+    wrapped name a column off): a wrapped cell further right (西安 采购表's 购买服务内容) is
+    no piece of the row's name."""
+    if cols.name is None:
+        return True
+    c = next((c for c, x in enumerate(texts) if clean(x) == text), None)
+    return c is None or abs(c - cols.name) <= 1
+
+
+def _name_above_first_row(part: Grid, h: int, cols: Columns) -> str | None:
+    """On a continuation page the first row's name may wrap upwards into what reads as the
+    header's last line (广州: '机关事业单位职业年金缴费支' over '2080506 … 241.98', '出' below):
+    a line with text in the name column alone that names no column is that piece."""
+    if h < 2:
+        return None
+    texts = [clean(x) for x in part.row_texts(h - 1)]
+    filled = [c for c, x in enumerate(texts) if x]
+    if filled != [cols.name] or not re.search(r"[\u4e00-\u9fff]{4,}", texts[cols.name]):
+        return None
+    piece = texts[cols.name]
+    roles = templates()["_roles"]
+    if any(rx.search(piece) for rx in roles.values()) or measure_key([piece], None):
+        return None
+    return piece
 
 
 def _split_key(group_key: str | None, code_or_label: str) -> str | None:
