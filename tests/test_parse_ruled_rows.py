@@ -49,11 +49,31 @@ def test_figures_read_under_another_name_fail_verification():
     assert "read only under other names ('家具用具')" in failed[0].detail and t.verification == "mismatch"
 
 
-def test_a_continuation_row_named_by_the_wrong_column_is_flagged():
+def test_a_merged_label_continuing_from_the_page_before_does_not_name_the_first_row():
     """江苏省委办公厅 2017 政府采购预算表, p13 (page 3 of the cut): the first line prints
-    便携式计算机（20万以下） | 政府集中采购 | 3.50, read as a row named 机要及电子政务业务费 (the
-    专项名称 of the block it continues from p12). The figure is right, the name is not: the
-    table must not pass as verified."""
+    便携式计算机（20万以下） | 政府集中采购 | 3.50. The 专项名称 | 经济科目 of the block continuing
+    from p12 (机要及电子政务业务费 | 办公设备购置) is printed lower, in the middle of its merged
+    cells, but the reader gave it to the page's first row, which was named by it. A ruled row is
+    named by a text printed inside its own rules."""
+    from parsers.verify import verify_table
+    from tests.real_pages import fresh, text_failures
+
     d = doc(SHENGWEI)
-    assert table(d, "procurement").verification == "mismatch"
-    assert [c.page for c in d.checks if not c.passed and "便携式计算机" in c.detail] == [3]
+    t = table(d, "procurement")
+    assert [(r.name, r.values["total"]) for r in t.rows if r.page == 3][:2] == [
+        ("便携式计算机（20万以下）", 35000.0), ("路由器", 30000.0)]
+    assert t.verification == "verified" and not [c for c in d.checks if not c.passed]
+    t, loc, layouts = fresh(SHENGWEI, "procurement", year=2017)
+    next(r for r in t.rows if r.page == 3).name = "机要及电子政务业务费"  # the earlier reading
+    bad = text_failures(verify_table(t, loc, layouts))
+    assert [c.page for c in bad] == [3] and "便携式计算机" in bad[0].detail and t.verification == "mismatch"
+
+
+def test_a_name_wrapped_inside_its_ruled_cell_keeps_it():
+    """西安宣传部 2021 专项业务经费支出表: '城' over '市宣传经费' inside the row's rules, beside a
+    项目简介 of several lines: the name is printed in the row (as characters over two lines), so
+    it stays the row's name, not the description's."""
+    t = table(doc("xian_xuanchuanbu_2021_yusuan_p1_p34-35.pdf"), "project_summary")
+    assert [r.name for r in t.rows if r.values.get("total") == 17000000.0] == ["城市宣传经费"]
+    assert "全市创建全国文明城市经费" in [r.name for r in t.rows]
+    assert t.verification == "verified"

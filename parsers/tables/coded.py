@@ -93,6 +93,8 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             if r in taken or is_column_number_row(texts) or not any(clean(x) for x in texts):
                 continue
             code, name, rest_text = _code_and_name(texts, cols, codes, part_levels.get(r))
+            if code is None and name and part.flavor == "lattice":
+                name = _own_name(part, r, cols, texts, name)
             values = row_values(texts, cols)
             unit_cell = clean(texts[cols.unit]) if cols.unit is not None else ""
             project = cell_text(texts, cols.project)
@@ -155,6 +157,34 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     if not has_codes:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
+
+
+_SUBTOTAL = re.compile(r"合计|小计|总计")
+
+
+def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) -> str:
+    """The name of ruled row r when its name cell holds a merged cell's label that is printed
+    in the middle of the span, on another row (江苏 采购表 p13: the 专项名称 continuing from p12
+    lands on the page's first row, an item's): the row's own first text printed on it, unless
+    that is a 小计/合计 line, which is the category's."""
+    if _printed_in_row(part, r, name):
+        return name
+    for c, x in enumerate(texts):
+        text = clean(x)
+        if c != cols.name and c not in cols.measures and text and re.search(r"[\u4e00-\u9fff]", text) \
+                and _printed_in_row(part, r, text):
+            return name if _SUBTOTAL.search(text) else text
+    return name
+
+
+def _printed_in_row(part: Grid, r: int, text: str) -> bool:
+    """The first characters of the cell text are printed inside row r's rules (as characters:
+    a name wrapped inside its cell prints them over several lines, '城' over '市宣传经费')."""
+    if not part.lines:
+        return True  # no page text to tell: keep what the grid says
+    y0, y1 = min(c.y0 for c in part.cells[r]), max(c.y1 for c in part.cells[r])
+    inside = set("".join(clean(ln.text) for ln in part.lines if y0 - 1 <= (ln.y0 + ln.y1) / 2 <= y1 + 1))
+    return set(text[:4]) <= inside
 
 
 def _near_name(texts: list[str], cols: Columns, text: str) -> bool:
