@@ -160,6 +160,7 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
 
 
 _SUBTOTAL = re.compile(r"合计|小计|总计")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) -> str:
@@ -171,7 +172,7 @@ def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) ->
         return name
     for c, x in enumerate(texts):
         text = clean(x)
-        if c != cols.name and c not in cols.measures and text and re.search(r"[\u4e00-\u9fff]", text) \
+        if c != cols.name and c not in cols.measures and _CJK.search(text) \
                 and _printed_in_row(part, r, text):
             return name if _SUBTOTAL.search(text) else text
     return name
@@ -262,7 +263,6 @@ _PART_WITH_NAME = re.compile(r"^(\d{1,3})\s*([\u4e00-\u9fff].*)$")
 # A 项 part printed into the cell after the code columns, before a unit's number or a name
 # (西安 采购表: '02 　　116001', '05 　　医保系统运行维护费'), or 款 and 项 in the 款 cell ('06\n08').
 _RUN_OVER_PART = re.compile(r"^(\d{2})(?:[\s\u3000]+(\S.*))?$", re.S)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TWO_PARTS = re.compile(r"^(\d{2})[\s\u3000]+(\d{2})(?:[\s\u3000]+(.*))?$", re.S)
 
 
