@@ -14,14 +14,11 @@ from decimal import Decimal
 from parsers.amounts import parse_amount
 from parsers.glued import split_glued
 from parsers.grid import TextLine
+from parsers.normalise.codes import is_class, scheme_of
 
 # A figure as a table cell prints it: separators, decimals, or a bare integer of a 元 table.
 FIGURE = re.compile(r"^[(（]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
-# A classification code opens with one of the schemes' 类: 收入 101-111, 支出功能 201-239,
-# 部门经济 301-319 and 399, 政府经济 501-519 and 599. Other numbers of the same shape are a
-# quantity (15000) or a unit's number (245) printed where a code could stand.
-CODE_WORD = re.compile(r"^[\[【]?((?:1(?:0[1-9]|1[01])|2[0-3]\d|3(?:0[1-9]|1\d|99)|5(?:0[1-9]|1\d|99))(?:\d{2}){0,2})"
-                       r"[\]】]?(?=[^\d.,]|$)")
+CODE_WORD = re.compile(r"^[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?(?=[^\d.,]|$)")
 CODE_PART = re.compile(r"^\d{2}$")
 LOST_ZERO_PART = re.compile(r"^[1-9]$")  # a 款 part between a 类 code and the name, its 0 not printed
 GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
@@ -131,7 +128,7 @@ PROSE_MARK = re.compile(r"[，。；]")  # a sentence's year (从 2008) is no fi
 
 
 def _code_like(word: str) -> bool:
-    m = CODE_WORD.match(word)
+    m = _code_word(word)
     return bool(m) and m.end() == len(word)
 
 
@@ -184,7 +181,14 @@ def printed_records(lines: list[TextLine], page: int, integers: bool,
     return [r for r in records if r.figures]
 
 
-ECON_COLUMNS = (re.compile(r"^3(?:0[1-9]|1\d|99)$"), CODE_PART, re.compile(r"^5(?:0[1-9]|1\d|99)$"), CODE_PART)
+def _code_word(word: str) -> re.Match[str] | None:
+    """A code at the word's start, opening with a 类 of its scheme (15000, 245: no code)."""
+    m = CODE_WORD.match(word)
+    return m if m and is_class(m.group(1)) else None
+
+
+def _econ_class(word: str, scheme: str) -> bool:
+    return len(word) == 3 and scheme_of(word) == scheme and is_class(word)
 
 
 def _econ_columns(words: list[tuple[float, str, bool]]) -> tuple[list[tuple[float, str, bool]], set[int]]:
@@ -192,11 +196,11 @@ def _econ_columns(words: list[tuple[float, str, bool]]) -> tuple[list[tuple[floa
     采购表: '… 服务 1 302 27 502 05 300,000.00'): they classify the row, they are no record of
     their own. The number just before them is a figure (the 数量 column), even when it looks
     like a code (210). Returns the words left and the indexes of those to read as figures."""
-    n = len(ECON_COLUMNS)
-    for i in range(1, len(words) - n + 1):
-        if all(rx.match(words[i + k][1]) for k, rx in enumerate(ECON_COLUMNS)) \
-                and any(CJK.search(w) for _, w, _ in words[:i]):
-            return words[:i] + words[i + n:], {i - 1}
+    for i in range(1, len(words) - 3):
+        lei, kuan, gov, gov_kuan = (w for _, w, _ in words[i:i + 4])
+        if _econ_class(lei, "econ_dept") and CODE_PART.match(kuan) and _econ_class(gov, "econ_gov") \
+                and CODE_PART.match(gov_kuan) and any(CJK.search(w) for _, w, _ in words[:i]):
+            return words[:i] + words[i + 4:], {i - 1}
     return words, set()
 
 
@@ -228,7 +232,7 @@ def _feed(out: list[Printed], cur: Printed | None, seen_text: bool, page: int, y
     when the next word has no name in it (a code after figures opens a side-by-side record
     only when a name follows: in a 元 table 30400 after figures is a figure). `plain`: a
     number that is no code wherever it stands."""
-    m = None if plain else CODE_WORD.match(word)
+    m = None if plain else _code_word(word)
     if m and cur is not None and (cur.figures or CJK.search(cur.label)) and bare is not None \
             and (integers or bare(word, x1)) and m.end() == len(word):
         m = None  # 3600000 after figures, 201 after a name, with no name after it: a figure, not a code

@@ -33,7 +33,6 @@ PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^
 COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
-SUBTOTAL_LABEL = re.compile(r"合计|小计|总计")  # a sum line, whatever it is called
 MIN_WORD_CHARS = 2  # a word of a line's label that can name a row by itself ('购' cannot)
 SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
 
@@ -305,7 +304,7 @@ def _named(h: _Held, label: str) -> bool:
 def _judged_by_name(label: str, figures: list[Decimal]) -> bool:
     """Lines whose name says which row they are: not a 合计/小计 line (人员经费合计, 当年支出小计 are
     read as totals and items under other names), not a line of zeros (they match any blank)."""
-    return bool(label) and any(figures) and not SUBTOTAL_LABEL.search(label)
+    return bool(label) and any(figures) and not pattern("tables.yaml", "subtotal_label").search(label)
 
 
 def _unit_item(rec: Printed, figures: list[Decimal], uncoded: list[_Held], step: Decimal) -> bool:

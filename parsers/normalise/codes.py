@@ -15,6 +15,10 @@ from dataclasses import dataclass
 # (部门预算支出经济分类), 5 government economic (政府预算支出经济分类).
 SCHEME_BY_DIGIT = {"1": "revenue", "2": "function", "3": "econ_dept", "5": "econ_gov"}
 DIGIT_BY_SCHEME = {s: d for d, s in SCHEME_BY_DIGIT.items()}
+# The 类 each scheme has (收入 101-111, 支出功能 201-239, 部门经济 301-319 and 399, 政府经济
+# 501-519 and 599): a number of a code's shape outside them is a quantity or a unit's number.
+CLASSES = {"revenue": [(101, 111)], "function": [(201, 239)], "econ_dept": [(301, 319), (399, 399)],
+           "econ_gov": [(501, 519), (599, 599)]}
 # 类 has 3 digits, 款 5, 项 7 (in every scheme).
 LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
 LENGTH_BY_LEVEL = {lv: n for n, lv in LEVEL_BY_LENGTH.items()}
@@ -35,6 +39,12 @@ def level_of(code: str | None) -> int | None:
 def scheme_of(code: str | None) -> str | None:
     """function / econ_dept / econ_gov / revenue from the first digit; None otherwise."""
     return SCHEME_BY_DIGIT.get(code[0]) if code else None
+
+
+def is_class(code: str) -> bool:
+    """The code's first three digits are a 类 of its scheme."""
+    ranges = CLASSES.get(scheme_of(code) or "", []) if len(code) >= 3 and code[:3].isdigit() else []
+    return any(lo <= int(code[:3]) <= hi for lo, hi in ranges)
 
 
 def parent_of(code: str | None) -> str | None:

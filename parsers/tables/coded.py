@@ -159,7 +159,6 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     _fill_zero_measures(t)
 
 
-_SUBTOTAL = re.compile(r"合计|小计|总计")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -174,7 +173,7 @@ def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) ->
         text = clean(x)
         if c != cols.name and c not in cols.measures and _CJK.search(text) \
                 and _printed_in_row(part, r, text):
-            return name if _SUBTOTAL.search(text) else text
+            return name if pattern("tables.yaml", "subtotal_label").search(text) else text
     return name
 
 
