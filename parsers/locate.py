@@ -34,9 +34,11 @@ SAME_HEADER_MIN_CHARS = 4
 # A header that only partly repeats the first page's must have this much text to count.
 PARTIAL_HEADER_MIN_CHARS = 8
 # A continuation page's header may hold a few more (or fewer) cells than the first page's, in
-# another order (a line above the grid read into it): the same when the smaller set of cells,
-# of this many distinct words, lies within the other.
+# another order (a line above the grid read into it), and a text flavor may join two header
+# cells on one page only ('类款项' against '款项'): the same when at least this many distinct
+# words, and this share of the smaller set of cells, are in both.
 SAME_HEADER_MIN_CELLS = 6
+SAME_HEADER_SHARE = 0.8
 # Under a title with no grid: figures printed this far below it (points) were a table camelot missed.
 BELOW_TITLE_PT = 160
 # ... and a money unit or 表N label within this distance around it makes the line a title, not prose.
@@ -150,7 +152,8 @@ def _same_header(a: Grid, b: Grid) -> bool:
             ta == tb or (len(tb) >= partial and (tb in ta or (len(ta) >= partial and tb.startswith(ta))))):
         return True
     ca, cb = _header_cells(a, ha), _header_cells(b, hb)
-    return min(len(ca), len(cb)) >= SAME_HEADER_MIN_CELLS and (ca <= cb or cb <= ca)
+    both = len(ca & cb)
+    return both >= SAME_HEADER_MIN_CELLS and both >= SAME_HEADER_SHARE * min(len(ca), len(cb))
 
 
 def _header_cells(g: Grid, h: int) -> set[str]:
