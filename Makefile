@@ -46,11 +46,11 @@ sysdeps:
 PYTEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-test sysdeps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 # The inner loop: everything but the slow Prefect-flow, kill and browser tests.
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not slow"
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder -m "not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

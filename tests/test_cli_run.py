@@ -17,9 +17,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from flows.orchestration.load_flow import LOAD_BATCH_ENV
-from flows.orchestration.nightly import LOAD_PAUSE_ENV
-from tests.test_flows_support import BROKEN, clean_env, query, snapshot, write_config
+from flows.orchestration.load_flow import LOAD_BATCH_ENV, LOAD_HOLD_ENV, LOAD_PAUSE_ENV
+from tests.test_flows_support import BROKEN, SUBSET, clean_env, query, snapshot, write_config
+from warehouse.load import PER_DOCUMENT_TABLES
 
 pytestmark = pytest.mark.slow
 
@@ -66,15 +66,12 @@ def run(cfg: Path, api_url: str, tmp: Path, name: str, **env: str) -> tuple[int,
     return r.wait(), r.text()
 
 
-def test_exit_codes_for_failed_documents_and_a_failed_run(api_url: str, tmp_path: Path) -> None:
+def test_exit_code_of_a_failed_run(api_url: str, tmp_path: Path) -> None:
+    """Exit 2 when the run itself fails (here: the warehouse is not a DuckDB file); exit 1 for
+    failed documents is tests/test_faults_report.py's."""
     folder = tmp_path / "pdfs"
     folder.mkdir()
     (folder / "broken.pdf").write_bytes(BROKEN)
-    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(folder), "name": "broken-only"}])
-    code, out = run(cfg, api_url, tmp_path, "failed-docs")
-    assert code == 1, out
-    assert "broken-only" in out and "unreadable" in out
-
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "warehouse.duckdb").write_bytes(b"this is not a DuckDB file" * 100)
@@ -84,37 +81,53 @@ def test_exit_codes_for_failed_documents_and_a_failed_run(api_url: str, tmp_path
     assert "the run failed" in out
 
 
-def test_killed_runs_and_a_concurrent_run(api_url: str, corpus: Path, reference: Path, tmp_path: Path) -> None:
+def test_kill9_at_any_point_and_a_concurrent_run(api_url: str, corpus: Path, reference: Path, tmp_path: Path) -> None:
+    """kill -9 while parsing, inside a batch's open transaction, and between two batches; the
+    next run completes the work and the warehouse equals one uninterrupted run's."""
     sources = [{"url": str(corpus), "name": "corpus"}]
     cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", sources)
     db = tmp_path / "data" / "warehouse.duckdb"
+    ref = snapshot(reference)
+    ref_lines = dict(query(reference, "SELECT doc_id, count(*) FROM line_amounts GROUP BY ALL"))
 
-    # kill -9 while parsing: the pool's workers die with the run (no orphans)
+    # while parsing: the pool's workers die with the run (no orphans)
     a = Run(cfg, api_url, tmp_path / "a.log")
-    a.wait_for("parsed 1/3")
+    a.wait_for(f"parsed 1/{len(SUBSET)}")
     children = a.kill9()
     assert children, "the parse pool should have had worker processes"
     _gone(children)
 
-    # kill -9 between two document loads (one document a batch; the hook sleeps after each
-    # batch's commit) ...
-    b = Run(cfg, api_url, tmp_path / "b.log", **{LOAD_PAUSE_ENV: "4", LOAD_BATCH_ENV: "1"})
-    b.wait_for("loaded 1/")
-    # ... after a concurrent run was refused while b held the lock
+    # while a batch of all three documents is written but not committed: none of them stays
+    b = Run(cfg, api_url, tmp_path / "b.log", **{LOAD_HOLD_ENV: "60"})
+    b.wait_for(f"writing a batch of {len(SUBSET)}")
+    _gone(b.kill9())
+    assert query(db, "SELECT count(*) FROM document_versions") == [(0,)]
+    assert all(query(db, f"SELECT count(*) FROM {t}") == [(0,)] for t in PER_DOCUMENT_TABLES)
+
+    # one document a transaction, killed after the first commit (the hook sleeps after each
+    # batch's commit): exactly that document, whole ...
+    c = Run(cfg, api_url, tmp_path / "c.log", **{LOAD_BATCH_ENV: "1", LOAD_PAUSE_ENV: "60"})
+    c.wait_for("loaded 1/")
+    # ... after a concurrent run was refused while c held the lock
     code, out = run(cfg, api_url, tmp_path, "concurrent")
     assert code == 3, out
     assert "not started: another budget-etl run is using" in out
-    assert b.proc.poll() is None
-    _gone(b.kill9())
+    assert c.proc.poll() is None
+    _gone(c.kill9())
+    assert "loaded 2/" not in c.text()
+    docs = query(db, "SELECT doc_id FROM document_versions")
+    assert len(docs) == 1
+    (doc_id,) = docs[0]
+    assert query(db, "SELECT count(*) FROM line_amounts WHERE doc_id = ?", [doc_id]) == [(ref_lines[doc_id],)]
 
     code, out = run(cfg, api_url, tmp_path, "after")
     assert code == 0, out
-    mine, ref = snapshot(db), snapshot(reference)
+    mine = snapshot(db)
     assert mine["counts"] == ref["counts"]
     assert mine["amounts"] == ref["amounts"]
     assert [d[:8] for d in mine["documents"]] == [d[:8] for d in ref["documents"]]
     statuses = [s for (s,) in query(db, "SELECT status FROM runs ORDER BY started_at")]
-    assert statuses == ["interrupted", "interrupted", "ok"]
+    assert statuses == ["interrupted", "interrupted", "interrupted", "ok"]
     assert not list((tmp_path / "data" / "parsed").glob("*.tmp"))
 
 

@@ -36,6 +36,7 @@ def test_a_document_still_failing_is_reported_every_run(api_url: str, tmp_path: 
         code, out = run(cfg, api_url)
         assert code == 1, out
         assert f"{broken}: unreadable" in out
+        assert "bad-source" in out  # the source's name is in the report
 
         code, out = run(cfg, api_url)
         assert code == 1, out  # it was exit 0 here: the broken file counted 'unchanged'

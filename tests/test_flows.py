@@ -114,22 +114,6 @@ def test_a_parser_version_bump_plans_every_document_again(reference: Path, corpu
     assert all(w.cache.endswith(".999.0.0.json") and not Path(w.cache).exists() for w in work)
 
 
-def test_dask_task_runner_builds_the_same_warehouse(corpus: Path, reference: Path, tmp_path: Path) -> None:
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      local_directory=str(tmp_path / "dask")) as cluster:
-        cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(corpus), "name": "corpus"}],
-                           dask_scheduler=cluster.scheduler_address)
-        report = nightly(config=str(cfg))
-    assert report["counts"]["failed"] == 0 and report["counts"]["parsed"] == len(SUBSET)
-    mine, ref = snapshot(tmp_path / "data" / "warehouse.duckdb"), snapshot(reference)
-    assert mine["counts"] == ref["counts"]
-    assert mine["amounts"] == ref["amounts"]
-    strip = [d[:8] for d in mine["documents"]], [d[:8] for d in ref["documents"]]  # all but parsed_at
-    assert strip[0] == strip[1]
-
-
 def test_an_unreachable_portal_is_harvested_again_by_prefect_retries(tmp_path: Path) -> None:
     from tests.fixtures.portal.portal_server import ZJJ, Request
 
