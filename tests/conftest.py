@@ -156,16 +156,18 @@ def reference(api_url: str, corpus: Path, tmp_path_factory: pytest.TempPathFacto
     return db
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """In a worker that has collected a test using `api_url`: ask for the shared server now,
+    so it starts while the first modules run, not when a test first waits for it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and any("api_url" in item.fixturenames for item in session.items):
+        (run_root(session.config._tmp_path_factory) / SERVER_WANTED).touch()  # noqa: SLF001
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Modules alternate, one slow, one not, while slow ones are left; order within a module is
     kept. make test hands modules out in this order (--no-loadscope-reorder): the slow modules
     mostly wait on their processes (servers, kill -9 runs, the Dask cluster), so each is best
-    run beside a module that keeps the other core busy. Measured one after another on an idle
-    machine: 202 s with the slow modules first, 213 s with xdist's order (most tests first:
-    the few-test slow modules then ran last, side by side, with one core idle), and 185 s in this order."""
-    if os.environ.get("PYTEST_XDIST_WORKER") and any("api_url" in item.fixturenames for item in items):
-        # start the shared server now, while the first modules run, not when a test first waits for it
-        (run_root(config._tmp_path_factory) / SERVER_WANTED).touch()  # noqa: SLF001
+    run beside a module that keeps the other core busy (figures: docs/SCALE.md)."""
     modules = list(dict.fromkeys(item.module.__name__ for item in items))
     marked = {item.module.__name__ for item in items if item.get_closest_marker("slow") is not None}
     slow, other = [m for m in modules if m in marked], [m for m in modules if m not in marked]
