@@ -273,7 +273,7 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         return (f"its figures were read only under other names ('{candidates[0].name[:30]}'): "
                 "no row, item or total of this name holds them", figures[0], None)
     if not candidates:
-        near = [h for h in held if label and (h.name == label or (h.name and (h.name in label or label in h.name)))]
+        near = [h for h in held if _overlap(label, h.name)]
         if near:
             miss = _covers(near[0].values, figures, step)
             return f"'{near[0].name}': printed figure {miss[0]:,} not read (read {_fmt(near[0].values)})", miss[0], None
@@ -311,8 +311,12 @@ def _unit_item(rec: Printed, figures: list[Decimal], uncoded: list[_Held], step:
     """The line is a unit's (its number printed where codes go) that the table read as an item
     of that unit with the same figures."""
     label = loose_name(rec.label)
-    return bool(label) and any(h.unit and h.name and (label in h.name or h.name in label)
-                               and not _covers(h.values, figures, step) for h in uncoded)
+    return any(h.unit and _overlap(label, h.name) and not _covers(h.values, figures, step) for h in uncoded)
+
+
+def _overlap(a: str, b: str) -> bool:
+    """One name holds the other: a name cut short by its cell, or printed with its unit's."""
+    return bool(a) and bool(b) and (a in b or b in a)
 
 
 def _fmt(values: dict[str, Decimal]) -> str:

@@ -24,6 +24,7 @@ from parsers.headers import (
 )
 from parsers.locate import Located, header_rows
 from parsers.normalise.codes import SparseCodes, is_code, level_of, scheme_of, split_code_prefix
+from parsers.printed import CJK
 from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
 from parsers.vocab import pattern
@@ -159,9 +160,6 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     _fill_zero_measures(t)
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) -> str:
     """The name of ruled row r when its name cell holds a merged cell's label that is printed
     in the middle of the span, on another row (江苏 采购表 p13: the 专项名称 continuing from p12
@@ -171,7 +169,7 @@ def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) ->
         return name
     for c, x in enumerate(texts):
         text = clean(x)
-        if c != cols.name and c not in cols.measures and _CJK.search(text) \
+        if c != cols.name and c not in cols.measures and CJK.search(text) \
                 and _printed_in_row(part, r, text):
             return name if pattern("tables.yaml", "subtotal_label").search(text) else text
     return name
@@ -318,7 +316,7 @@ def _run_over_parts(parts: list[str], name: str, texts: list[str], cols: Columns
     m = _TWO_PARTS.match(kuan)
     if m:
         rest = (m.group(3) or "").strip()
-        return [lei, m.group(1), m.group(2)], name or (rest if _CJK.search(rest) else "")
+        return [lei, m.group(1), m.group(2)], name or (rest if CJK.search(rest) else "")
     nxt = cols.xiang + 1 if cols.xiang is not None else None
     if nxt is None or nxt in cols.measures or nxt >= len(texts):
         return parts, name
@@ -326,7 +324,7 @@ def _run_over_parts(parts: list[str], name: str, texts: list[str], cols: Columns
     if not m:
         return parts, name
     rest = re.sub(r"^[\d\s\u3000]+(?=[\u4e00-\u9fff])", "", (m.group(2) or "").strip())  # '245001 西安市医疗保障局'
-    named = rest if _CJK.search(rest) else ""
+    named = rest if CJK.search(rest) else ""
     return [lei, kuan, m.group(1)], named if nxt == cols.name else (name or named)
 
 
