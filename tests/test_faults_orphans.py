@@ -48,7 +48,7 @@ def test_kill9_of_a_run_ends_its_temporary_server(tmp_path: Path) -> None:
             """), encoding="utf-8")
         log = open(tmp_path / "run.log", "wb")  # noqa: SIM115 - closed below
         run = subprocess.Popen([str(BIN), "run", "--config", str(cfg)], stdout=log, stderr=subprocess.STDOUT,
-                               env=clean_env())  # no PREFECT_API_URL: the run starts its own server
+                               env=clean_env())  # no PREFECT_API_URL: the run starts its own server, the suite's one first start on a fresh PREFECT_HOME (its database migrated)
         try:
             deadline = time.monotonic() + 300
             while not srv.requests_for("/slow.pdf"):

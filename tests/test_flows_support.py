@@ -26,9 +26,9 @@ BOOKKEEPING = {"runs", "fetches"}
 BROKEN = KJJ[:40_000]  # a truncated PDF served with a matching Content-Length: downloads fine, parses unreadable
 
 
-def copy_subset(d: Path) -> Path:
-    """Three sample PDFs in a local folder source."""
-    for name in SUBSET:
+def copy_subset(d: Path, names: list[str] = SUBSET) -> Path:
+    """Sample PDFs (by default the three of SUBSET) in a local folder source."""
+    for name in names:
         shutil.copy(SAMPLES / "corpus" / name, d / name)
     return d
 
