@@ -29,7 +29,7 @@ MIN_PROSE_LINES = 4  # fewer non-empty lines than this never count as prose (a t
 
 PROSE = re.compile(r"[，。；]")  # sentence punctuation a table cell rarely holds
 SENTENCE_END = re.compile(r"[。；]\s*$")
-CODE_LINE = re.compile(r"^\d{3}(?:\d{2}){0,2}\s*[\u4e00-\u9fff]|^\d{3}\s+\d{2}\b")
+CODE_LINE = re.compile(r"^[\[【]?\d{3}(?:\d{2}){0,2}[\]】]?\s*[\u4e00-\u9fff]|^\d{3}\s+\d{2}\b")  # [201]一般… too
 TABLE_META = re.compile(r"(编制单位|编制部门|单位名称|部门名称|预算单位)\s*[:：]|表\s*\d")
 
 

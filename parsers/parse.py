@@ -107,7 +107,7 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     doc.facts = facts
     doc.checks = run_checks(doc)
     if verify:
-        doc.checks += verify_document(built, layouts)
+        doc.checks += verify_document(built, layouts, text.pages)
     choose_tables(doc.tables)
     annotate_ocr(doc, ocr_result)
     if failed or any(pl.error for pl in layouts):

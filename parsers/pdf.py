@@ -83,7 +83,7 @@ def read_pdf_text(path: Path | str) -> PdfText:
             page = doc[i]
             try:
                 tp = page.get_textpage()
-                text = tp.get_text_range()
+                text = _on_page(tp, tp.get_text_range(), page.get_bbox())
                 tp.close()
             except pdfium.PdfiumError:
                 text = ""
@@ -92,6 +92,25 @@ def read_pdf_text(path: Path | str) -> PdfText:
         return out
     finally:
         doc.close()
+
+
+def _on_page(tp: pdfium.PdfTextPage, text: str, bbox: tuple[float, float, float, float]) -> str:
+    """The text without lines drawn outside the page: reports made from spreadsheets often
+    carry the next page's rows below the page's edge, where no reader sees them (江苏 2017:
+    a 基本支出 table under the 财政拨款 table it follows). A line's place is its first
+    character's box (text index = character index, but for rare surrogate pairs)."""
+    left, bottom, right, top = bbox
+    kept, start = [], 0
+    for line in text.split("\r\n"):
+        first = start + len(line) - len(line.lstrip())
+        if first < start + len(line):
+            x0, y0, x1, y1 = tp.get_charbox(first)
+            if y1 < bottom or y0 > top or x1 < left or x0 > right:
+                start += len(line) + 2
+                continue
+        kept.append(line)
+        start += len(line) + 2
+    return "\r\n".join(kept)
 
 
 PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")

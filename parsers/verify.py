@@ -33,6 +33,11 @@ PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^
 COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
+MIN_READ_CODE_SHARE = 0.9  # of a page's coded text lines, whose codes rows read from that page must hold
+# A line of the page's own text (pdfium's, not the layout's) opening with a classification
+# code, bracketed or not, then a name, and printing a figure after it.
+TEXT_CODE_LINE = re.compile(r"^\s*[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?\s*[\u4e00-\u9fff]")
+TEXT_FIGURE = re.compile(r"\d+\.\d+|\d{1,3}(?:,\d{3})+")
 MIN_WORD_CHARS = 2  # a word of a line's label that can name a row by itself ('购' cannot)
 SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
 
@@ -127,8 +132,10 @@ def _dropped_columns(lines: list[TextLine], records: list[Printed], kept: set[st
     return out
 
 
-def verify_document(built: list[tuple[Table, Located]], layouts: list[PageLayout]) -> list[Check]:
-    """Verify every built table, then flag pages that print code rows no table was read from."""
+def verify_document(built: list[tuple[Table, Located]], layouts: list[PageLayout],
+                    texts: list[str] | None = None) -> list[Check]:
+    """Verify every built table, then flag pages that print code rows no table was read from:
+    by the layout's words, and by the page's own text (`texts`, pdfium's)."""
     by_page = {pl.number: pl for pl in layouts}
     checks: list[Check] = []
     for t, loc in built:
@@ -145,6 +152,39 @@ def verify_document(built: list[tuple[Table, Located]], layouts: list[PageLayout
                             expected=float(len(coded)), actual=0.0, page=pl.number,
                             detail=f"page {pl.number} prints {len(coded)} coded lines (first: "
                                    f"'{coded[0].text[:60]}') {where}"))
+    flagged = {c.page for c in checks if not c.passed and c.table == "(none)"}
+    return checks + unread_text_lines([t for t, _ in built], texts or [], flagged)
+
+
+def unread_text_lines(tables: list[Table], texts: list[str], flagged: set[int | None]) -> list[Check]:
+    """The second sweep, independent of camelot: a page whose pdfium text prints coded lines
+    with figures whose codes the rows read from that page mostly lack. It catches what the
+    layout never showed the parser (a page the page selection skipped, words a font hides
+    from the layout but not from the text layer), which the checks above cannot see."""
+    read: dict[int, set[str]] = {}
+    for t in tables:
+        for r in t.rows:
+            if r.code and r.page is not None:
+                read.setdefault(r.page, set()).update(c for c in (r.code, r.alt_code) if c)
+    checks = []
+    for number, text in enumerate(texts, start=1):
+        if number in flagged:
+            continue
+        lines = []
+        for ln in text.split("\n"):
+            m = TEXT_CODE_LINE.match(ln)
+            if m and TEXT_FIGURE.search(ln, m.end()):
+                lines.append((m.group(1), ln.strip()))
+        if len(lines) < MIN_UNREAD_CODE_LINES:
+            continue
+        missing = [ln for code, ln in lines if code not in read.get(number, ())]
+        if len(lines) - len(missing) >= MIN_READ_CODE_SHARE * len(lines):
+            continue
+        checks.append(Check(rule="text layer: page's coded lines read", table="(none)", passed=False,
+                            expected=float(len(lines)), actual=float(len(lines) - len(missing)), page=number,
+                            detail=f"page {number} prints {len(lines)} coded lines with figures, and rows read "
+                                   f"from it hold the codes of {len(lines) - len(missing)} (first missing: "
+                                   f"'{missing[0][:60]}'): read this page by hand"))
     return checks
 
 

@@ -180,3 +180,38 @@ def test_coded_lines_outside_every_table_on_a_page_fail():
     checks = verify_document([(t, cut) if p[0] is t else p for p in pairs], list(layouts.values()))
     bad = [c for c in checks if not c.passed and c.rule == "text layer: page with code rows read"]
     assert [c.page for c in bad] == [page] and "outside every table" in bad[0].detail
+
+
+def test_a_page_the_layout_never_showed_fails_by_its_own_text(monkeypatch: pytest.MonkeyPatch):
+    """The second sweep reads pdfium's text, not camelot's layout: a page left out of the
+    layout (here the page selection is made to skip it) has no table and no layout words, so
+    only the page's own text can say that its coded lines were never read."""
+    import parsers.pages
+
+    clean = parse_pdf(GUANGZHOU)
+    page = next(r.page for t in clean.tables if t.kind == "gpb_expenditure_by_function" for r in t.rows)
+    assert not [c for c in clean.checks if not c.passed and c.page == page]
+    keep = parsers.pages.select_pages
+    monkeypatch.setattr(parsers.pages, "select_pages",
+                        lambda texts, all_pages=False: [i != page - 1 and k for i, k in enumerate(keep(texts))])
+    d = parse_pdf(GUANGZHOU)
+    assert not [r for t in d.tables for r in t.rows if r.page == page]
+    (bad,) = [c for c in d.checks if not c.passed and c.page == page]
+    assert bad.rule == "text layer: page's coded lines read" and bad.actual == 0.0 and bad.expected >= 10
+    assert "[201]一般公共服务支出" in bad.detail  # the first line the page prints that no row holds
+
+
+def test_text_drawn_below_the_page_is_not_the_pages():
+    """A spreadsheet export carries the next page's 基本支出 rows below page 11's edge: pdfium
+    returns them, no reader sees them, and they must not count as the page's lines."""
+    import pypdfium2 as pdfium
+
+    from parsers.pdf import read_pdf_text
+
+    pdf = REAL / "jiangsu_renda-bgt_2017_yusuan_p1_p11.pdf"
+    tp = pdfium.PdfDocument(pdf)[1].get_textpage()
+    assert "30101 基本工资 1,015.15" in tp.get_text_range()  # drawn at y < 0
+    text = read_pdf_text(pdf).pages[1]
+    assert "30101" not in text and "2010101 行政运行 4,545.94" in text
+    d = parse_pdf(pdf)
+    assert not [c for c in d.checks if not c.passed]
