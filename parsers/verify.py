@@ -33,11 +33,12 @@ PERCENT_HEADER = re.compile(r"[%％]|增长|增减|比上年|比重|占比|率|^
 COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligned) differ by less
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
-MIN_READ_CODE_SHARE = 0.9  # of a page's coded text lines, whose codes rows read from that page must hold
+MIN_READ_CODE_SHARE = 0.9  # of a page's coded text lines: found as rows read from that page, figures and all
 # A line of the page's own text (pdfium's, not the layout's) opening with a classification
-# code, bracketed or not, then a name, and printing a figure after it.
+# code, bracketed or not, then a name; the next such code on it starts a side-by-side block.
 TEXT_CODE_LINE = re.compile(r"^\s*[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?\s*[\u4e00-\u9fff]")
-TEXT_FIGURE = re.compile(r"\d+\.\d+|\d{1,3}(?:,\d{3})+")
+TEXT_NEXT_CODE = re.compile(r"(?<=[\s\d.,%])[\[【]?[1235]\d{2}(?:\d{2}){0,2}[\]】]?\s*[\u4e00-\u9fff]")
+TEXT_FIGURE = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.%％])")  # not a percentage
 MIN_WORD_CHARS = 2  # a word of a line's label that can name a row by itself ('购' cannot)
 SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
 
@@ -158,34 +159,52 @@ def verify_document(built: list[tuple[Table, Located]], layouts: list[PageLayout
 
 def unread_text_lines(tables: list[Table], texts: list[str], flagged: set[int | None]) -> list[Check]:
     """The second sweep, independent of camelot: a page whose pdfium text prints coded lines
-    with figures whose codes the rows read from that page mostly lack. It catches what the
-    layout never showed the parser (a page the page selection skipped, words a font hides
-    from the layout but not from the text layer), which the checks above cannot see."""
-    read: dict[int, set[str]] = {}
+    with figures that are mostly not a row read from that page with the same figures. It
+    catches what the layout never showed the parser (a page the page selection skipped, words
+    a font hides from the layout but not from the text layer), which the checks above cannot
+    see. Decimals only: a bare integer on such a line may be a code or a unit's number."""
+    read: dict[tuple[int, str], list[dict[str, Decimal]]] = {}
     for t in tables:
+        scale = SCALE.get(t.money_unit or "元", Decimal(1))
+        derived = {k for k, label in t.columns.items() if label == k}
         for r in t.rows:
-            if r.code and r.page is not None:
-                read.setdefault(r.page, set()).update(c for c in (r.code, r.alt_code) if c)
+            for code in {r.code, r.alt_code} - {None}:
+                if r.page is not None:
+                    read.setdefault((r.page, code), []).append(_printed(r.values, scale, derived))
     checks = []
     for number, text in enumerate(texts, start=1):
         if number in flagged:
             continue
-        lines = []
-        for ln in text.split("\n"):
-            m = TEXT_CODE_LINE.match(ln)
-            if m and TEXT_FIGURE.search(ln, m.end()):
-                lines.append((m.group(1), ln.strip()))
+        lines = [rec for ln in text.split("\n") if (rec := _text_line(ln))]
         if len(lines) < MIN_UNREAD_CODE_LINES:
             continue
-        missing = [ln for code, ln in lines if code not in read.get(number, ())]
+        missing = [ln for code, figures, step, ln in lines  # no row holds all of the line's figures
+                   if all(_covers(held, figures, step) for held in read.get((number, code), ()))]
         if len(lines) - len(missing) >= MIN_READ_CODE_SHARE * len(lines):
             continue
         checks.append(Check(rule="text layer: page's coded lines read", table="(none)", passed=False,
                             expected=float(len(lines)), actual=float(len(lines) - len(missing)), page=number,
-                            detail=f"page {number} prints {len(lines)} coded lines with figures, and rows read "
-                                   f"from it hold the codes of {len(lines) - len(missing)} (first missing: "
-                                   f"'{missing[0][:60]}'): read this page by hand"))
+                            detail=f"page {number} prints {len(lines)} coded lines with figures, and "
+                                   f"{len(lines) - len(missing)} of them are a row read from it with the same "
+                                   f"figures (first not: '{missing[0][:60]}'): read this page by hand"))
     return checks
+
+
+def _text_line(line: str) -> tuple[str, list[Decimal], Decimal, str] | None:
+    """(code, decimal figures, their step, the line) of a coded line of pdfium text, cut
+    where a side-by-side block's next code starts; None for any other line, and for one whose
+    figures the text layer glued together (their decimal places differ)."""
+    m = TEXT_CODE_LINE.match(line)
+    if not m:
+        return None
+    rest = line[m.end():]
+    nxt = TEXT_NEXT_CODE.search(rest)
+    found = TEXT_FIGURE.findall(rest[:nxt.start()] if nxt else rest)
+    places = {len(f.rsplit(".", 1)[1]) for f in found}
+    if len(places) != 1:  # none, or two figures printed without a gap (5,156,059.0058,234,500.00)
+        return None
+    figures = [Decimal(f.replace(",", "")) for f in found]
+    return m.group(1), figures, Decimal(1) / (Decimal(10) ** places.pop()), line.strip()
 
 
 def _area_span(loc: Located, page: int) -> tuple[float, float]:

@@ -215,3 +215,42 @@ def test_text_drawn_below_the_page_is_not_the_pages():
     assert "30101" not in text and "2010101 行政运行 4,545.94" in text
     d = parse_pdf(pdf)
     assert not [c for c in d.checks if not c.passed]
+
+
+def test_the_text_sweep_checks_figures_not_only_codes():
+    """Rows with the right codes and wrong figures (here read in 元 as if printed in 万元) fail the
+    page's own-text sweep as well: the codes are there, the printed figures are not."""
+    import copy
+
+    from parsers.pdf import read_pdf_text
+    from parsers.verify import unread_text_lines
+
+    d = parse_pdf(GUANGZHOU)
+    texts = read_pdf_text(GUANGZHOU).pages
+    assert unread_text_lines(d.tables, texts, set()) == []
+    page = next(r.page for t in d.tables if t.kind == "gpb_expenditure_by_function" for r in t.rows)
+    wrong = copy.deepcopy(d.tables)
+    for t in wrong:
+        for r in t.rows:
+            if r.page == page:
+                r.values = {k: v * 10 for k, v in r.values.items()}
+    (bad,) = unread_text_lines(wrong, texts, set())
+    assert bad.page == page and not bad.passed and "[201]一般公共服务支出" in bad.detail
+    assert unread_text_lines(wrong, texts, {page}) == []  # a page already flagged is not flagged twice
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("[2060101]行政运行 3,605.97 3,605.97 0.00", ("2060101", ["3605.97", "3605.97", "0.00"])),
+    ("301 工资福利支出 6,982.75 302 商品和服务支出 2,239.41", ("301", ["6982.75"])),  # side by side
+    ("2080501 行政单位离退休 1,056.46 929.97 -126.49 -11.97%", ("2080501", ["1056.46", "929.97", "-126.49"])),
+    ("212 城乡社区支出 63,390,559.00 5,156,059.0058,234,500.00", None),  # two figures glued
+    ("30103 奖金 50101 工资奖金津补贴 2910000 2910000 0 0", None),  # bare integers: codes or figures
+    ("175 万元，减少 18.42%，主要原因是", None),  # prose
+])
+def test_coded_lines_of_the_text_layer(line, expected):
+    from decimal import Decimal
+
+    from parsers.verify import _text_line
+
+    got = _text_line(line)
+    assert (got and (got[0], got[1])) == (expected and (expected[0], [Decimal(f) for f in expected[1]]))
