@@ -54,6 +54,10 @@ def test_odd_lengths_have_no_level():
     ("101 税收收入", ("101", "税收收入")),
     ("274.683056", (None, "274.683056")),
     ("行政运行", (None, "行政运行")),
+    # a number of a code's shape outside every scheme's 类 is a name's (hotlines) or a unit's
+    ("12333聘用人员经费", (None, "12333聘用人员经费")),
+    ("12345 政府公共服务热线", (None, "12345 政府公共服务热线")),
+    ("242 西安市人力资源和社会保障局", (None, "242 西安市人力资源和社会保障局")),
 ])
 def test_split_code_prefix_of_every_scheme(text, expected):
     assert split_code_prefix(text) == expected

@@ -203,3 +203,19 @@ def test_units_indented_above_their_classes_do_not_push_the_classes_a_level_down
     assert got["302"] == ("商品和服务支出", 1, 14_629_300.0) and got["30201"] == ("办公费", 2, 876_300.0)
     parents = [c for c in d.checks if c.rule == "parent = sum of children" and c.table.startswith("basic_by_econ")]
     assert parents and all(c.passed for c in parents)
+
+
+def test_a_project_table_keeps_each_units_projects():
+    """杭州 项目支出预算表: 单位名称 | 项目名称 | figures. A line naming its unit and a project is
+    that project's row, under its unit, not the unit's total (which lost every project name)."""
+    from tests.real_pages import doc, table
+
+    t = table(doc("hangzhou_jiaotong_2026_yusuan_p1_p37-38.pdf"), "project_summary")
+    assert not [i for i in t.items if i.key == "unit_total"]
+    first = t.rows[0]  # 杭州市交通运输局  日常保障运行  64.90  64.90 (万元)
+    assert (first.unit, first.name, first.values["total"], first.values["general_public_budget"]) == \
+        ("杭州市交通运输局", "日常保障运行", 649000.0, 649000.0)
+    names = {r.name for r in t.rows if r.unit == "杭州市公路与港航管理服务中心"}
+    assert names == {"日常保障运行", "综合交通运输管理及服务", "公路水路基础设施维护维修"}
+    assert round(sum(r.values["total"] for r in t.rows)) == t.total["total"] == 5761711100.0  # 576,171.11 合计
+    assert t.verification == "verified"

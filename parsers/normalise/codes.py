@@ -63,7 +63,7 @@ def split_code_prefix(text: str) -> tuple[str | None, str]:
     if not m:
         return None, text
     code = re.sub(r"\s", "", m.group("code"))
-    if len(code) not in LEVEL_BY_LENGTH:
+    if len(code) not in LEVEL_BY_LENGTH or not is_class(code):  # 12345 热线, 242 (a unit's number)
         return None, text
     rest = text[m.end():].strip()
     if rest and (rest[0].isdigit() or rest[0] in ".,"):  # an amount ('274.683056'), not a code and a name

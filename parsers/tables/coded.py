@@ -24,7 +24,7 @@ from parsers.headers import (
 )
 from parsers.locate import Located, header_rows
 from parsers.normalise.codes import SparseCodes, is_code, level_of, scheme_of, split_code_prefix
-from parsers.printed import CJK
+from parsers.printed import CJK, PROSE_MARK
 from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
 from parsers.vocab import pattern
@@ -115,7 +115,9 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             if code is None and (total_rx.match(label or "") or (not label and values and not raws)):
                 merge_total(t, values, loc.money_unit)  # a 合计 line, or a totals-only table's one row
                 continue
-            if code is None and values and (unit_cell or _is_unit_row(label, cols)):
+            if code is None and unit_cell and (project or _other_name(name, unit_cell)):
+                cur_unit = unit_cell  # a line of that unit (西安 专项业务经费: 单位 | 项目 | 金额), not its total
+            elif code is None and values and (unit_cell or _is_unit_row(label, cols)):
                 cur_unit = unit_cell or label
                 t.items.append(Item(label=cur_unit, key="unit_total", page=part.page,
                                     values={k: float(to_yuan(v, loc.money_unit)) for k, v in values.items()}))
@@ -158,6 +160,13 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     if not has_codes:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
+
+
+def _other_name(name: str | None, unit: str) -> bool:
+    """The row's name cell names something besides its unit: a name, not prose (广州's 绩效目标
+    column beside its 单位 | 项目类别 column holds sentences)."""
+    text = clean(name or "")
+    return bool(text) and text not in unit and unit not in text and not PROSE_MARK.search(text)
 
 
 def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) -> str:
