@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import parse_pdf
+from tests.parse_cache import cached_parse
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SAMPLES = Path(__file__).parent.parent / "samples" / "corpus"
@@ -21,7 +21,7 @@ SAMPLES = Path(__file__).parent.parent / "samples" / "corpus"
 @cache
 def doc(name: str):
     path = REAL / name if (REAL / name).exists() else SAMPLES / name
-    return parse_pdf(path)
+    return cached_parse(path)
 
 
 def table(d, kind, n=0):

@@ -18,6 +18,7 @@ from parsers.locate import locate
 from parsers.printed import printed_records
 from parsers.tables import Context, build_table
 from parsers.verify import verify_table
+from tests.parse_cache import cached_parse
 from tests.real_pages import fresh, text_failures
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -34,7 +35,7 @@ def built(path: Path):
 
 
 def test_bracketed_codes_are_read_with_their_figures():
-    d = parse_pdf(GUANGZHOU)
+    d = cached_parse(GUANGZHOU)
     gpb = next(t for t in d.tables if t.kind == "gpb_expenditure_by_function")
     row = next(r for r in gpb.rows if r.code == "2060101")  # [2060101]行政运行 3,605.97 3,605.97 0.00 (万元)
     assert row.name == "行政运行" and row.page == 4
@@ -46,14 +47,14 @@ def test_bracketed_codes_are_read_with_their_figures():
 
 
 def test_continuation_page_with_wrapped_name_in_its_header_is_read():
-    d = parse_pdf(GUANGZHOU)
+    d = cached_parse(GUANGZHOU)
     exp = next(t for t in d.tables if t.kind == "expenditure_by_function")
     assert exp.pages == [2, 3]
     assert next(r for r in exp.rows if r.code == "2080801").values["total"] == 720000.0  # 死亡抚恤 72.00, page 3
 
 
 def test_every_table_gets_a_status():
-    d = parse_pdf(PUTUO)
+    d = cached_parse(PUTUO)
     statuses = {t.verification for t in d.tables if not t.empty}
     assert statuses <= {"verified", "mismatch", "unverifiable"} and "verified" in statuses
     assert all(t.verification is None for t in d.tables if t.empty)
@@ -188,7 +189,7 @@ def test_a_page_the_layout_never_showed_fails_by_its_own_text(monkeypatch: pytes
     only the page's own text can say that its coded lines were never read."""
     import parsers.pages
 
-    clean = parse_pdf(GUANGZHOU)
+    clean = cached_parse(GUANGZHOU)
     page = next(r.page for t in clean.tables if t.kind == "gpb_expenditure_by_function" for r in t.rows)
     assert not [c for c in clean.checks if not c.passed and c.page == page]
     keep = parsers.pages.select_pages
@@ -213,7 +214,7 @@ def test_text_drawn_below_the_page_is_not_the_pages():
     assert "30101 基本工资 1,015.15" in tp.get_text_range()  # drawn at y < 0
     text = read_pdf_text(pdf).pages[1]
     assert "30101" not in text and "2010101 行政运行 4,545.94" in text
-    d = parse_pdf(pdf)
+    d = cached_parse(pdf)
     assert not [c for c in d.checks if not c.passed]
 
 
@@ -225,7 +226,7 @@ def test_the_text_sweep_checks_figures_not_only_codes():
     from parsers.pdf import read_pdf_text
     from parsers.verify import unread_text_lines
 
-    d = parse_pdf(GUANGZHOU)
+    d = cached_parse(GUANGZHOU)
     texts = read_pdf_text(GUANGZHOU).pages
     assert unread_text_lines(d.tables, texts, set()) == []
     page = next(r.page for t in d.tables if t.kind == "gpb_expenditure_by_function" for r in t.rows)
