@@ -100,16 +100,16 @@ def _on_page(tp: pdfium.PdfTextPage, text: str, bbox: tuple[float, float, float,
     a 基本支出 table under the 财政拨款 table it follows). A line's place is its first
     character's box (text index = character index, but for rare surrogate pairs)."""
     left, bottom, right, top = bbox
+    count = tp.count_chars()
     kept, start = [], 0
     for line in text.split("\r\n"):
         first = start + len(line) - len(line.lstrip())
-        if first < start + len(line):
+        start += len(line) + 2
+        if first < start - 2 and first < count:
             x0, y0, x1, y1 = tp.get_charbox(first)
             if y1 < bottom or y0 > top or x1 < left or x0 > right:
-                start += len(line) + 2
                 continue
         kept.append(line)
-        start += len(line) + 2
     return "\r\n".join(kept)
 
 
