@@ -40,9 +40,10 @@ sysdeps:
 	  fi
 
 # Two workers on two cores. With one Prefect test server and one reference run shared by all
-# workers (tests/conftest.py), a third worker only added contention: measured one after the other,
-# 455 s wall / 776 CPU-s with two against 490 s / 869 CPU-s with three. One module runs on one
-# worker (its module fixtures are built once); see tests/conftest.py for the order.
+# workers (tests/conftest.py), more workers buy little: measured one after the other on a fresh
+# clone (625 tests, 2026-12-03), two took 207 and 213 s, three 195 and 208 s (~10 CPU-s more),
+# four 222 s. One module runs on one worker (its module fixtures are built once); see
+# tests/conftest.py for the order.
 PYTEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-test sysdeps
