@@ -107,8 +107,8 @@ def _on_page(tp: pdfium.PdfTextPage, text: str, bbox: tuple[float, float, float,
         start += len(line) + 2
         if first < start - 2 and first < count:
             x0, y0, x1, y1 = tp.get_charbox(first)
-            if y1 < bottom or y0 > top or x1 < left or x0 > right:
-                continue
+            if not (bottom <= (y0 + y1) / 2 <= top and left <= (x0 + x1) / 2 <= right):
+                continue  # its middle is off the page (a title can graze the edge: 0.1 pt above y = 0)
         kept.append(line)
     return "\r\n".join(kept)
 
