@@ -24,7 +24,8 @@ from parsers.document import Check, Table
 from parsers.extract import PageLayout, TextLine
 from parsers.headers import measure_key
 from parsers.locate import Located
-from parsers.normalise.names import loose_name
+from parsers.normalise.codes import split_code_prefix
+from parsers.normalise.names import loose_name, names_overlap
 from parsers.printed import CJK, PROSE_MARK, Printed, printed_records
 from parsers.verify_columns import ruled_keys
 from parsers.vocab import pattern
@@ -34,10 +35,8 @@ COLUMN_TOLERANCE = 8.0  # pt: right edges of figures in one column (right-aligne
 MAX_FAILED_CHECKS = 12  # per table: enough to see the pattern without drowning the report
 MIN_UNREAD_CODE_LINES = 3  # coded lines on a page no table covers: fewer is prose citing codes
 MIN_READ_CODE_SHARE = 0.9  # of a page's coded text lines: found as rows read from that page, figures and all
-# A line of the page's own text (pdfium's, not the layout's) opening with a classification
-# code, bracketed or not, then a name; the next such code on it starts a side-by-side block.
-TEXT_CODE_LINE = re.compile(r"^\s*[\[【]?([1235]\d{2}(?:\d{2}){0,2})[\]】]?\s*[\u4e00-\u9fff]")
-TEXT_NEXT_CODE = re.compile(r"(?<=[\s\d.,%])[\[【]?[1235]\d{2}(?:\d{2}){0,2}[\]】]?\s*[\u4e00-\u9fff]")
+# On a line of the page's own text (pdfium's), the next code and name: a side-by-side block.
+TEXT_NEXT_CODE = re.compile(r"(?<=[\s\d.,%])[\[【]?[1235]\d{2}(?:\s{0,3}\d{2}){0,2}[\]】]?\s*[\u4e00-\u9fff]")  # split too: 302 01
 TEXT_FIGURE = re.compile(r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![\d.%％])")  # not a percentage
 MIN_WORD_CHARS = 2  # a word of a line's label that can name a row by itself ('购' cannot)
 SHIFT_AGREEMENT = 0.6  # share of a column's figures that must agree on its key before a shift is judged
@@ -191,20 +190,20 @@ def unread_text_lines(tables: list[Table], texts: list[str], flagged: set[int | 
 
 
 def _text_line(line: str) -> tuple[str, list[Decimal], Decimal, str] | None:
-    """(code, decimal figures, their step, the line) of a coded line of pdfium text, cut
+    """(code, decimal figures, their step, the line) of a line of pdfium text that opens with
+    a code (any printed form split_code_prefix reads) and a name, cut
     where a side-by-side block's next code starts; None for any other line, and for one whose
     figures the text layer glued together (their decimal places differ)."""
-    m = TEXT_CODE_LINE.match(line)
-    if not m:
+    code, rest = split_code_prefix(line)
+    if not code or not CJK.match(rest):
         return None
-    rest = line[m.end():]
     nxt = TEXT_NEXT_CODE.search(rest)
     found = TEXT_FIGURE.findall(rest[:nxt.start()] if nxt else rest)
     places = {len(f.rsplit(".", 1)[1]) for f in found}
     if len(places) != 1:  # none, or two figures printed without a gap (5,156,059.0058,234,500.00)
         return None
     figures = [Decimal(f.replace(",", "")) for f in found]
-    return m.group(1), figures, Decimal(1) / (Decimal(10) ** places.pop()), line.strip()
+    return code, figures, Decimal(1) / (Decimal(10) ** places.pop()), line.strip()
 
 
 def _area_span(loc: Located, page: int) -> tuple[float, float]:
@@ -332,7 +331,7 @@ def _match(rec: Printed, figures: list[Decimal], held_by_code: dict[str | None, 
         return (f"its figures were read only under other names ('{candidates[0].name[:30]}'): "
                 "no row, item or total of this name holds them", figures[0], None)
     if not candidates:
-        near = [h for h in held if _overlap(label, h.name)]
+        near = [h for h in held if names_overlap(label, h.name)]
         if near:
             miss = _covers(near[0].values, figures, step)
             return f"'{near[0].name}': printed figure {miss[0]:,} not read (read {_fmt(near[0].values)})", miss[0], None
@@ -370,12 +369,7 @@ def _unit_item(rec: Printed, figures: list[Decimal], uncoded: list[_Held], step:
     """The line is a unit's (its number printed where codes go) that the table read as an item
     of that unit with the same figures."""
     label = loose_name(rec.label)
-    return any(h.unit and _overlap(label, h.name) and not _covers(h.values, figures, step) for h in uncoded)
-
-
-def _overlap(a: str, b: str) -> bool:
-    """One name holds the other: a name cut short by its cell, or printed with its unit's."""
-    return bool(a) and bool(b) and (a in b or b in a)
+    return any(h.unit and names_overlap(label, h.name) and not _covers(h.values, figures, step) for h in uncoded)
 
 
 def _fmt(values: dict[str, Decimal]) -> str:

@@ -244,6 +244,9 @@ def test_the_text_sweep_checks_figures_not_only_codes():
 @pytest.mark.parametrize("line,expected", [
     ("[2060101]行政运行 3,605.97 3,605.97 0.00", ("2060101", ["3605.97", "3605.97", "0.00"])),
     ("301 工资福利支出 6,982.75 302 商品和服务支出 2,239.41", ("301", ["6982.75"])),  # side by side
+    ("301 02 津贴补贴 1,238.58 302 02 印刷费 7.61", ("30102", ["1238.58"])),  # split codes, side by side
+    ("303 01 离休费 302 16 培训费 4.05", None),  # the figure is the next block's
+    ("12333聘用人员经费 8.83", None),  # a hotline's number is no code
     ("2080501 行政单位离退休 1,056.46 929.97 -126.49 -11.97%", ("2080501", ["1056.46", "929.97", "-126.49"])),
     ("212 城乡社区支出 63,390,559.00 5,156,059.0058,234,500.00", None),  # two figures glued
     ("30103 奖金 50101 工资奖金津补贴 2910000 2910000 0 0", None),  # bare integers: codes or figures

@@ -44,6 +44,11 @@ def normalise_name(name: str | None) -> str | None:
     return s or None
 
 
+def names_overlap(a: str, b: str) -> bool:
+    """One name holds the other: a name cut short by its cell, or printed with its unit's."""
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
 def loose_name(name: str) -> str:
     """Names compared loosely: no spaces, brackets unified, numbering and trailing （类）/（款） dropped."""
     s = _NUMBERING.sub("", normalise_name(name) or "", count=1)

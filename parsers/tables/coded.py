@@ -24,6 +24,7 @@ from parsers.headers import (
 )
 from parsers.locate import Located, header_rows
 from parsers.normalise.codes import SparseCodes, is_code, level_of, scheme_of, split_code_prefix
+from parsers.normalise.names import names_overlap
 from parsers.printed import CJK, PROSE_MARK
 from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
@@ -166,7 +167,7 @@ def _other_name(name: str | None, unit: str) -> bool:
     """The row's name cell names something besides its unit: a name, not prose (广州's 绩效目标
     column beside its 单位 | 项目类别 column holds sentences)."""
     text = clean(name or "")
-    return bool(text) and text not in unit and unit not in text and not PROSE_MARK.search(text)
+    return bool(text) and not names_overlap(text, unit) and not PROSE_MARK.search(text)
 
 
 def _own_name(part: Grid, r: int, cols: Columns, texts: list[str], name: str) -> str:
