@@ -196,10 +196,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Modules alternate, one slow, one not, while slow ones are left; order within a module is
     kept. make test hands modules out in this order (--no-loadscope-reorder): the slow modules
     mostly wait on their processes (servers, kill -9 runs, the Dask cluster), so each is best
-    run beside a module that keeps the other core busy (figures: docs/SCALE.md)."""
+    run beside a module that keeps the other core busy. The slow modules that need the shared
+    Prefect server come after those that do not, so both cores have work while it starts
+    (figures: docs/SCALE.md)."""
     modules = list(dict.fromkeys(item.module.__name__ for item in items))
     marked = {item.module.__name__ for item in items if item.get_closest_marker("slow") is not None}
-    slow, other = [m for m in modules if m in marked], [m for m in modules if m not in marked]
+    served = {item.module.__name__ for item in items if "api_url" in item.fixturenames}
+    slow = sorted((m for m in modules if m in marked), key=lambda m: m in served)  # stable: file order otherwise
+    other = [m for m in modules if m not in marked]
     order = [m for pair in itertools.zip_longest(slow, other) for m in pair if m is not None]
     rank = {m: i for i, m in enumerate(order)}
     items.sort(key=lambda item: rank[item.module.__name__])

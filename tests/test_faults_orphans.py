@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +38,10 @@ def _record(home: Path, owner: tuple[int, float], server: tuple[int, float], nam
 
 
 @pytest.mark.slow
-def test_kill9_of_a_run_ends_its_temporary_server(tmp_path: Path) -> None:
+def test_kill9_of_a_run_ends_its_temporary_server(tmp_path: Path, prefect_template: Path) -> None:
+    home = tmp_path / "data" / "prefect"
+    home.mkdir(parents=True)
+    shutil.copyfile(prefect_template, home / "prefect.db")  # migrated already: ~10 CPU-s less
     with PortalServer() as srv:
         srv.stall("/slow.pdf", 120, KJJ, after_bytes=1000)  # keeps the run in its harvest
         cfg = tmp_path / "config.yaml"
@@ -48,7 +52,7 @@ def test_kill9_of_a_run_ends_its_temporary_server(tmp_path: Path) -> None:
             """), encoding="utf-8")
         log = open(tmp_path / "run.log", "wb")  # noqa: SIM115 - closed below
         run = subprocess.Popen([str(BIN), "run", "--config", str(cfg)], stdout=log, stderr=subprocess.STDOUT,
-                               env=clean_env())  # no PREFECT_API_URL: the run starts its own server, the suite's one first start on a fresh PREFECT_HOME (its database migrated)
+                               env=clean_env())  # no PREFECT_API_URL: the run starts its own server
         try:
             deadline = time.monotonic() + 300
             while not srv.requests_for("/slow.pdf"):

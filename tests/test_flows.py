@@ -77,7 +77,7 @@ def test_portal_run_records_the_broken_pdf_and_a_rerun_changes_nothing(tmp_path:
 
 
 def test_stages_run_alone_and_add_up_to_a_whole_run(corpus: Path, reference: Path, tmp_path: Path) -> None:
-    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(corpus), "name": "corpus"}], workers=1)
+    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(corpus), "name": "corpus"}])
     db = tmp_path / "data" / "warehouse.duckdb"
 
     h = nightly(config=str(cfg), stages=["harvest"])

@@ -53,7 +53,7 @@ def test_a_run_in_slices_loads_what_one_call_would(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(slices_mod, "PARAM_BUDGET", 1)  # one document a subflow call
     (tmp_path / "in").mkdir()
     folder = copy_subset(tmp_path / "in", PAIR)
-    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(folder)}], workers=1)
+    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(folder)}])
     tag = f"slices-{uuid.uuid4().hex}"
     with tags(tag):
         first = nightly(config=str(cfg))

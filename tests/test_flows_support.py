@@ -57,10 +57,12 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def write_config(path: Path, data_dir: Path, sources: list[dict], *, workers: int = 2,
+def write_config(path: Path, data_dir: Path, sources: list[dict], *, workers: int = 1,
                  dask_scheduler: str | None = None, cron: str = "0 2 * * *",
                  timezone: str = "Asia/Shanghai") -> Path:
-    """A config.yaml for tests: fast harvest settings, the given sources and workers."""
+    """A config.yaml for tests: fast harvest settings, the given sources and workers (one by
+    default: beside the other pytest worker a second parse process buys no time, only its
+    ~1.5 CPU-s of imports)."""
     lines = [f"data_dir: {data_dir}", "sources:"]
     for s in sources:
         lines.append(f"  - url: {s['url']}")

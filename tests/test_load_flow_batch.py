@@ -40,7 +40,7 @@ def _break(cache: Path) -> str:
 def test_a_refused_document_fails_alone_in_its_batch(corpus: Path, reference: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(LOAD_BATCH_ENV, raising=False)  # all three documents in one batch
-    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(corpus), "name": "corpus"}], workers=1)
+    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(corpus), "name": "corpus"}])
     db = tmp_path / "data" / "warehouse.duckdb"
     nightly(config=str(cfg), stages=["harvest", "parse"])
     caches = sorted((tmp_path / "data" / "parsed").glob("*.json"))

@@ -65,7 +65,7 @@ def test_serve_schedules_runs_and_shuts_down_cleanly(tmp_path: Path, prefect_tem
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     pdf = SAMPLES / "corpus" / "xj-smg-zjj-2025.pdf"
-    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(pdf), "name": "one"}], workers=1,
+    cfg = write_config(tmp_path / "config.yaml", tmp_path / "data", [{"url": str(pdf), "name": "one"}],
                        cron="30 3 * * 1-5", timezone="Europe/Berlin")
     home = tmp_path / "data" / "prefect"
     home.mkdir(parents=True)

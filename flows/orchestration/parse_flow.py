@@ -5,7 +5,7 @@ Parsing has no retries: a corrupt PDF stays corrupt (the parser turns it into st
 
 Parallel parsing (choice measured in bench/parse_runners.py): one Prefect task per document
 that needs parsing, on a ThreadPoolTaskRunner whose threads hand the PDF to a shared
-spawn-started process pool (flows/orchestration/parallel.py) — per-document states and
+process pool of fork-server workers (flows/orchestration/parallel.py) — per-document states and
 timings in the UI, workers that never import Prefect. Unchanged documents get no task: plan()
 and the cache check settle them in bulk.
 
