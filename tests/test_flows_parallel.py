@@ -35,6 +35,32 @@ def test_a_dying_worker_fails_its_call_and_the_pool_recovers() -> None:
         pool.close()
 
 
+def env_and_cwd(name: str) -> tuple[str | None, str]:
+    return os.environ.get(name), os.getcwd()
+
+
+def test_a_pool_started_later_sees_the_environment_and_directory_of_then(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are forks of a fork server started with the first pool of this process: without
+    handing them the head's environment, a later run's BUDGET_ETL_OCR or derived-files
+    directory would be the first run's."""
+    for value, cwd in (("first", tmp_path), ("second", tmp_path / "later")):
+        cwd.mkdir(exist_ok=True)
+        monkeypatch.setenv("BUDGET_ETL_TEST_VALUE", value)
+        monkeypatch.chdir(cwd)
+        pool = ParsePool(1)
+        try:
+            assert pool.run(env_and_cwd, "BUDGET_ETL_TEST_VALUE") == (value, str(cwd))
+        finally:
+            pool.close()
+    monkeypatch.delenv("BUDGET_ETL_TEST_VALUE")
+    pool = ParsePool(1)
+    try:
+        assert pool.run(env_and_cwd, "BUDGET_ETL_TEST_VALUE")[0] is None
+    finally:
+        pool.close()
+
+
 def test_bytes_and_path_parses_are_the_same_document(tmp_path: Path) -> None:
     data = (SAMPLES / "corpus" / "xj-smg-zjj-2025.pdf").read_bytes()
     sha = hashlib.sha256(data).hexdigest()
