@@ -28,6 +28,7 @@ from parsers.normalise.names import names_overlap
 from parsers.printed import CJK, PROSE_MARK
 from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
+from parsers.tables.depth import assign_depths
 from parsers.vocab import pattern
 
 # Name starts closer than this (points) are one indent: text flavors jitter by 1-3 pt.
@@ -49,6 +50,7 @@ class _Raw:
     y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
     part: int = 0
     label: str = ""  # the row's text outside the name column: its name when the name cell is blank
+    label_x: float | None = None  # where the row's first label text starts on the page (its depth)
 
 
 def build_coded(t: Table, loc: Located, ctx: Context) -> None:
@@ -142,7 +144,7 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             indent = part.indent(r, cols.name) if code is None and cols.name is not None else None
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
                              project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent,
-                             label=label))
+                             label=label, label_x=_label_x(part, r, texts, cols) if code is None else None))
     _attach_fragments(raws, fragments)
     for raw in raws:  # 公共财政拨款(补助)资金 under a blank 一般公共预算资金 cell, 采购项目 beside a blank 品目
         raw.name = raw.name or raw.label
@@ -161,6 +163,8 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     if not has_codes:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
+    if not has_codes:
+        assign_depths(t, [r.label_x for r in raws], float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit)))
 
 
 def _other_name(name: str | None, unit: str) -> bool:
@@ -399,6 +403,14 @@ def _attach_fragments(raws: list[_Raw], fragments: list[tuple[int, float, str, s
                 before = "".join(t for y, t in sorted(got, key=lambda x: -x[0]) if y > r.y)
                 after = "".join(t for y, t in sorted(got, key=lambda x: -x[0]) if y <= r.y)
                 setattr(r, fld, before + (getattr(r, fld) or "") + after)
+
+
+def _label_x(part: Grid, r: int, texts: list[str], cols: Columns) -> float | None:
+    """Where the row's leftmost text outside the figure columns starts on the page; outside
+    the unit column too, where there is more (西安 indents the projects beside the unit)."""
+    cells = [c for c, text in enumerate(texts) if c not in cols.measures and clean(text)]
+    cells = [c for c in cells if c != cols.unit] or cells
+    return min((part.cells[r][c].x0 + (part.indent(r, c) or 0.0) for c in cells), default=None)
 
 
 def _scheme(code: str | None, loc: Located) -> str | None:

@@ -1,0 +1,77 @@
+"""Group lines of tables printed without codes (parsers/tables/depth.py): a 政府采购 category
+over its projects over their items, each line the sum of the lines under it. Figures read off
+the pages of the real fixtures; the warehouse keeps depth and group_line in budget_lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from parsers.tables.depth import assign_depths
+from tests.real_pages import doc, table
+from warehouse import connect, load_document
+
+GAOYUAN = "jiangsu_gaoyuan_2017_yusuan.pdf"  # 政府采购预算表 p17-18: 品目大类 | 专项名称 | 经济科目 | 物品
+SUZHOU = "suzhou_shenjiju_2026_yusuan_p1_p22.pdf"  # 政府采购支出表: 品目大类 | 专项名称 …
+
+
+def _lines(t) -> list[tuple[str, int | None, bool | None, float]]:
+    return [(r.name, r.depth, r.group, r.values["total"]) for r in t.rows]
+
+
+def test_category_project_and_item_lines_of_a_procurement_table() -> None:
+    t = table(doc(GAOYUAN), "procurement")
+    lines = _lines(t)
+    assert lines[:4] == [("一、货物A", 1, True, 5_254_000.0), ("信息网络建设维护费", 2, True, 2_740_000.0),
+                         ("PC服务器", 3, False, 240_000.0), (lines[3][0], 3, False, 2_500_000.0)]
+    # 印刷费 printed in the 经济科目 column under a blank 专项名称: the projects' peer, not an item
+    assert ("印刷费", 2, True, 80_000.0) in lines and ("印刷品", 3, False, 80_000.0) in lines
+    assert ("二、工程B", 1, True, 5_000_000.0) in lines
+    total = t.total["total"]
+    assert total == 37_424_000.0  # 合计 3,742.40 万元, printed
+    assert sum(v for _, d, _, v in lines if d == 1) == total
+    assert sum(v for _, _, g, v in lines if not g) == total
+    assert sum(v for *_, v in lines) > 2.5 * total  # what summing every line would give
+
+
+def test_two_depths_of_a_suzhou_procurement_table() -> None:
+    t = table(doc(SUZHOU), "procurement")
+    assert _lines(t) == [("货物", 1, True, 55_000.0), ("定额", 2, False, 13_000.0), ("设备购置", 2, False, 42_000.0),
+                         ("服务", 1, True, 1_830_000.0), ("物业管理费", 2, False, 130_000.0),
+                         ("区域重点项目协审经费", 2, False, 1_700_000.0)]
+
+
+def test_positions_the_sums_do_not_confirm_give_no_depths() -> None:
+    t = table(doc(SUZHOU), "procurement").model_copy(deep=True)
+    xs = [100.0 if r.group else 140.0 for r in t.rows]
+    assert assign_depths(t.model_copy(deep=True), xs, 100.0)
+    wrong = t.model_copy(deep=True)
+    wrong.rows[2].values["total"] += 10_000.0  # 设备购置 read 5.20 for 4.20: 货物 is no longer its rows' sum
+    assert not assign_depths(wrong, xs, 100.0)
+    flat = t.model_copy(deep=True)  # every label at one place: no hierarchy printed
+    assert not assign_depths(flat, [100.0] * len(flat.rows), 100.0)
+    zeros = t.model_copy(deep=True)  # 0 = 0 + 0 proves nothing
+    for r in zeros.rows:
+        r.values = {k: 0.0 for k in r.values}
+    zeros.total = {}
+    assert not assign_depths(zeros, xs, 100.0)
+
+
+def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:
+    d = doc(GAOYUAN)
+    con = connect(tmp_path / "warehouse.duckdb")
+    load_document(con, d, source_url="file:///gaoyuan.pdf")
+    rows = con.execute("""SELECT sum(amount_yuan) FILTER (WHERE NOT group_line), sum(amount_yuan),
+                                 count(*) FILTER (WHERE depth IS NULL)
+                          FROM budget_lines WHERE table_kind = 'procurement' AND measure = 'total'""").fetchone()
+    con.close()
+    leaves, everything, without_depth = rows
+    assert float(leaves) == table(d, "procurement").total["total"]
+    assert float(everything) > 2.5 * float(leaves)
+    assert without_depth == 0
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    printed = con.execute("SELECT count(*) FILTER (WHERE depth IS NOT NULL), count(*) FROM budget_lines "
+                          "WHERE code_source = 'printed'").fetchone()
+    con.close()
+    assert printed[0] == 0 < printed[1]  # a printed code's level is its row's place in the hierarchy
