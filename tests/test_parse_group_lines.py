@@ -8,12 +8,13 @@ from pathlib import Path
 
 import duckdb
 
-from parsers.tables.depth import assign_depths
+from parsers.tables.depth import assign_depths, depths_from_sums
 from tests.real_pages import doc, table
 from warehouse import connect, load_document
 
 GAOYUAN = "jiangsu_gaoyuan_2017_yusuan.pdf"  # 政府采购预算表 p17-18: 品目大类 | 专项名称 | 经济科目 | 物品
 SUZHOU = "suzhou_shenjiju_2026_yusuan_p1_p22.pdf"  # 政府采购支出表: 品目大类 | 专项名称 …
+XIAN = "xian_sifaju_2026_yusuan_p1_p43-45.pdf"  # 专项业务经费支出表: every name at one place, four units
 
 
 def _lines(t) -> list[tuple[str, int | None, bool | None, float]]:
@@ -56,6 +57,29 @@ def test_positions_the_sums_do_not_confirm_give_no_depths() -> None:
         r.values = {k: 0.0 for k in r.values}
     zeros.total = {}
     assert not assign_depths(zeros, xs, 100.0)
+
+
+def test_a_hierarchy_printed_without_any_sign_is_read_from_its_sums() -> None:
+    t = table(doc(XIAN), "project_summary")
+    lines = _lines(t)
+    assert lines[:6] == [("通用项目", 1, True, 4_949_000.0), ("大型活动", 2, True, 402_300.0),
+                         ("法治建设会议", 3, False, 200_900.0), ("司法行政业务培训", 3, False, 201_400.0),
+                         ("大宗印刷项目", 2, True, 150_000.0), ("司法业务印刷", 3, False, 150_000.0)]
+    assert ("专用项目", 1, True, 3_791_900.0) in lines
+    assert t.total["total"] == 16_604_100.0  # 合计 16,604,100.00
+    assert sum(v for _, _, g, v in lines if not g) == t.total["total"]
+    units = {}
+    for r in t.rows:
+        if r.depth == 1:
+            units[r.unit] = units.get(r.unit, 0.0) + r.values["total"]
+    assert units["西安市法律援助中心"] == 5_421_600.0  # its printed subtotal
+
+    wrong = t.model_copy(deep=True)
+    for r in wrong.rows:
+        r.depth = r.group = None
+    wrong.rows[2].values["total"] = 209_000.0  # 法治建设会议 misread: 大型活动 no longer adds up
+    assert not depths_from_sums(wrong, 0.01)
+    assert all(r.depth is None for r in wrong.rows)
 
 
 def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:

@@ -22,13 +22,14 @@ from parsers.headers import (
     measure_key,
     templates,
 )
+from parsers.kinds import classified_kinds
 from parsers.locate import Located, header_rows
 from parsers.normalise.codes import SparseCodes, is_code, level_of, scheme_of, split_code_prefix
 from parsers.normalise.names import names_overlap
 from parsers.printed import CJK, PROSE_MARK
 from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
-from parsers.tables.depth import assign_depths
+from parsers.tables.depth import assign_depths, depths_from_sums
 from parsers.vocab import pattern
 
 # Name starts closer than this (points) are one indent: text flavors jitter by 1-3 pt.
@@ -164,7 +165,9 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
     if not has_codes:
-        assign_depths(t, [r.label_x for r in raws], float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit)))
+        step = float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit))
+        if not assign_depths(t, [r.label_x for r in raws], step) and t.kind not in classified_kinds():
+            depths_from_sums(t, step)
 
 
 def _other_name(name: str | None, unit: str) -> bool:

@@ -10,6 +10,8 @@ not agree keeps no depths: position alone says too little to mark a line as a su
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from parsers.document import Table
 
 # Label starts closer than this (points) are one place: text flavors jitter by 1-3 pt.
@@ -53,6 +55,93 @@ def assign_depths(t: Table, label_xs: list[float | None], step: float) -> bool:
     for row, depth, i in zip(t.rows, fewest[0], range(len(t.rows)), strict=True):
         row.depth, row.group = depth, bool(_children(fewest[0], i))
     return True
+
+
+MAX_DEPTH = 3  # category, subcategory, project: the deepest the corpus prints
+SEARCH_BUDGET = 20_000  # steps of the search for one unit's lines before it counts as no answer
+
+
+def depths_from_sums(t: Table, step: float) -> bool:
+    """Depth and group from the sums alone, for a table that prints no sign of its hierarchy
+    (西安 专项业务经费: 通用项目 over 大型活动 over 法治建设会议, every name at one place): each
+    unit's lines are read as the one way of nesting them, at most MAX_DEPTH deep, in which
+    every group line is the sum of the lines under it and the top lines add up to the unit's
+    printed subtotal (the table's total when it lists one unit). Two ways, none, or a search
+    too long to finish are no answer."""
+    key = "total" if t.rows and all("total" in r.values for r in t.rows) else None
+    if key is None or any(r.values[key] < 0 for r in t.rows):
+        return False
+    subtotals: dict[str | None, list[float]] = {}
+    for item in t.items:
+        if item.key == "unit_total" and key in item.values:
+            subtotals.setdefault(item.label, []).append(item.values[key])
+    runs: list[list[int]] = []
+    for i, r in enumerate(t.rows):
+        if runs and t.rows[runs[-1][0]].unit == r.unit:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if len(runs) == 1 and t.total.get(key) is not None:
+        subtotals.setdefault(t.rows[0].unit, []).append(t.total[key])
+    depths: list[int] = []
+    for run in runs:
+        values = [t.rows[i].values[key] for i in run]
+        found = {tuple(d) for target in subtotals.get(t.rows[run[0]].unit, []) for d in _nestings(values, target, step)}
+        if len(found) != 1:
+            return False
+        depths += found.pop()
+    if not any(_evidence(depths, [r.values[key] for r in t.rows], i) for i in range(len(depths))):
+        return False
+    for i, (row, depth) in enumerate(zip(t.rows, depths, strict=True)):
+        row.depth, row.group = depth, bool(_children(depths, i))
+    return True
+
+
+def _nestings(values: list[float], target: float, step: float) -> list[list[int]]:
+    """Up to two nestings (depth per line) of `values` whose top lines sum to `target`."""
+    n, budget = len(values), [SEARCH_BUDGET]
+
+    def near(rest: float, terms: int) -> bool:
+        return abs(rest) <= step / 2 * (terms + 1)
+
+    def sequence(i: int, depth: int, rest: float, terms: int) -> Iterator[tuple[int, list[int]]]:
+        """Lines i… as subtrees at `depth` whose top lines use up `rest`: (end, depths)."""
+        for j, sub in subtree(i, depth):
+            left = rest - values[i]
+            if near(left, terms + 1):
+                yield j, sub
+            if j < n and left > step / 2 * (terms + 2):
+                for k, more in sequence(j, depth, left, terms + 1):
+                    yield k, sub + more
+
+    def subtree(i: int, depth: int) -> Iterator[tuple[int, list[int]]]:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooLong
+        yield i + 1, [depth]
+        if depth < MAX_DEPTH and i + 1 < n and values[i] > 0:
+            for j, kids in sequence(i + 1, depth + 1, values[i], 0):
+                yield j, [depth] + kids
+
+    out: list[list[int]] = []
+    try:
+        for end, found in sequence(0, 1, target, 0):
+            if end == n and found not in out:
+                out.append(found)
+                if len(out) == 2:
+                    break
+    except _TooLong:
+        return [[], [0]]  # no answer: two "ways" so the caller keeps none
+    return out
+
+
+class _TooLong(Exception):
+    """The search for a nesting ran out of its budget."""
+
+
+def _evidence(depths: list[int], values: list[float], i: int) -> bool:
+    """Row i is a group line over two or more non-zero lines."""
+    return sum(1 for k in _children(depths, i) if values[k]) >= 2
 
 
 def _confirmed(depths: list[int], values: list[float], printed: float | None, step: float) -> bool:
