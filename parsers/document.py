@@ -45,9 +45,9 @@ class Row(BaseModel):
     unit: str | None = None  # subordinate unit when a table lists several units (深圳 预算单位 column)
     project: str | None = None  # project name in 项目支出 tables
     alt_code: str | None = None  # a second classification printed on the row (政府经济分类 50101 …)
-    # in a table printed without codes: where the label starts, ranked (1 = outermost), and
-    # whether the row is a group line (the sum of the rows under it), kept only where the
-    # table's sums agree (parsers/tables/depth.py)
+    # in a table printed without codes: the row's depth in its printed hierarchy (1 = outermost)
+    # and whether it is a group line (the sum of the rows under it); set only where the
+    # table's sums confirm them (parsers/tables/depth.py)
     depth: int | None = None
     group: bool | None = None
     ocr: bool | None = None  # read from a page OCR gave a text layer (parsers/ocr.py)

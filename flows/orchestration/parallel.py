@@ -12,9 +12,9 @@ has imported the parser (PRELOAD), so a worker starts in milliseconds instead of
 CPU-s of imports as a 'spawn' one does. The head itself is never forked (it has Prefect's
 threads running; forking it is unsafe). A worker takes the head's environment and working
 directory as they are when its pool starts (the fork server's are those of its own start),
-ignores SIGINT (the head decides when to stop), and exits when its parent dies: a run killed
-with -9 takes the fork server with it (it reads EOF from the head), and so its workers, and
-leaves no orphan parsing in the background. A worker that dies
+ignores SIGINT (the head decides when to stop), and exits within a second of the head: a run
+killed with -9 leaves no orphan parsing in the background, and the fork server ends with its
+last worker (it lives while any process holds its liveness pipe). A worker that dies
 (segfault, OOM kill) breaks the pool: the pool is replaced and the documents that were in
 flight are tried once more, so only the document that keeps killing workers fails.
 """

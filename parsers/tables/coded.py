@@ -29,7 +29,7 @@ from parsers.normalise.names import names_overlap
 from parsers.printed import CJK, PROSE_MARK
 from parsers.tables.cells import Context, cell_text, merge_total, row_values
 from parsers.tables.columns import columns_for, side_by_side
-from parsers.tables.depth import assign_depths, depths_from_sums
+from parsers.tables.depth import assign_depths, clusters, depths_from_sums
 from parsers.vocab import pattern
 
 # Name starts closer than this (points) are one indent: text flavors jitter by 1-3 pt.
@@ -409,8 +409,8 @@ def _attach_fragments(raws: list[_Raw], fragments: list[tuple[int, float, str, s
 
 
 def _label_x(part: Grid, r: int, texts: list[str], cols: Columns) -> float | None:
-    """Where the row's leftmost text outside the figure columns starts on the page; outside
-    the unit column too, where there is more (西安 indents the projects beside the unit)."""
+    """Where the row's leftmost text outside the figure columns starts on the page, outside
+    the unit column where there is more: a unit printed beside a name says nothing of its depth."""
     cells = [c for c, text in enumerate(texts) if c not in cols.measures and clean(text)]
     cells = [c for c in cells if c != cols.unit] or cells
     return min((part.cells[r][c].x0 + (part.indent(r, c) or 0.0) for c in cells), default=None)
@@ -439,8 +439,8 @@ def _levels_from_indent(t: Table, raws: list[_Raw]) -> None:
     for r in raws:
         if r.indent is not None:
             by_page.setdefault(r.page, []).append(round(r.indent))
-    pages = {p: _clusters(xs) for p, xs in by_page.items()}
-    levels = _clusters([x for cl in pages.values() if len(cl) > 1 for x in cl])
+    pages = {p: clusters(xs, INDENT_TOLERANCE_PT) for p, xs in by_page.items()}
+    levels = clusters([x for cl in pages.values() if len(cl) > 1 for x in cl], INDENT_TOLERANCE_PT)
     if len(levels) < 2:
         return
     on_levels = {p: all(any(abs(x - lv) <= INDENT_TOLERANCE_PT for lv in levels) for x in cl)
@@ -449,12 +449,3 @@ def _levels_from_indent(t: Table, raws: list[_Raw]) -> None:
         if raw.indent is not None and on_levels[raw.page]:
             row.level = min(3, 1 + max((i for i, x in enumerate(levels)
                                         if round(raw.indent) >= x - INDENT_TOLERANCE_PT), default=0))
-
-
-def _clusters(xs: list[int]) -> list[int]:
-    """Distinct indents more than INDENT_TOLERANCE_PT apart, left to right (the first of each cluster)."""
-    out: list[int] = []
-    for x in sorted(set(xs)):
-        if not out or x - out[-1] > INDENT_TOLERANCE_PT:
-            out.append(x)
-    return out

@@ -1,16 +1,18 @@
 """Group lines of tables printed without codes: a 政府采购 category, a project over its items.
 
-Such a table prints its hierarchy by where a row's label starts (a column further right, or an
-indent): 一、货物 | 办公设备购置费 | 台式计算机 … Each group line is the sum of the rows under it,
-so summing every row counts the money two or three times. A row's depth is the rank of where
-its label starts; it is kept only when the arithmetic agrees: every group line equals the sum of
-the rows one depth below it, and the top rows add up to the printed total. A table where it does
-not agree keeps no depths: position alone says too little to mark a line as a sum.
+Such a table prints a category, a project or a unit with its sum above the lines it sums
+(一、货物 | 办公设备购置费 | 台式计算机 …), so summing every row counts the money two or three
+times. A row's depth and whether it is a group line come from where its label starts (a
+column further right, an indent: assign_depths) or, when every label starts at one place
+(西安 专项业务经费), from the sums alone (depths_from_sums). Either is kept only when the
+arithmetic agrees: every group line equals the sum of the lines directly under it, the top
+lines add up to the printed total or subtotal, and exactly one reading does so. A table where
+none does keeps no depths: position alone says too little to mark a line as a sum.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from parsers.document import Table
 
@@ -18,6 +20,8 @@ from parsers.document import Table
 DEPTH_TOLERANCE_PT = 4.0
 # More distinct label starts than this is not a printed hierarchy (centred names, say).
 MAX_STARTS = 10
+MAX_DEPTH = 3  # category, subcategory, project: the deepest the corpus prints
+SEARCH_BUDGET = 20_000  # steps of the search for one unit's lines before it counts as no answer
 
 
 def assign_depths(t: Table, label_xs: list[float | None], step: float) -> bool:
@@ -32,7 +36,7 @@ def assign_depths(t: Table, label_xs: list[float | None], step: float) -> bool:
     if len(label_xs) != len(t.rows) or len(t.rows) < 3 or any(x is None for x in label_xs):
         return False
     xs = [float(x) for x in label_xs if x is not None]
-    starts = _clusters(xs)
+    starts = clusters(xs)
     if not 2 <= len(starts) <= MAX_STARTS:
         return False
     key = "total" if all("total" in r.values for r in t.rows) else next(iter(t.columns), None)
@@ -55,10 +59,6 @@ def assign_depths(t: Table, label_xs: list[float | None], step: float) -> bool:
     for row, depth, i in zip(t.rows, fewest[0], range(len(t.rows)), strict=True):
         row.depth, row.group = depth, bool(_children(fewest[0], i))
     return True
-
-
-MAX_DEPTH = 3  # category, subcategory, project: the deepest the corpus prints
-SEARCH_BUDGET = 20_000  # steps of the search for one unit's lines before it counts as no answer
 
 
 def depths_from_sums(t: Table, step: float) -> bool:
@@ -176,10 +176,10 @@ def _children(depths: list[int], i: int) -> list[int]:
     return [j for j in below if depths[j] == nearest]
 
 
-def _clusters(xs: list[float]) -> list[float]:
-    """Distinct label starts more than DEPTH_TOLERANCE_PT apart, left to right."""
+def clusters(xs: Iterable[float], tolerance: float = DEPTH_TOLERANCE_PT) -> list[float]:
+    """Distinct places more than `tolerance` apart, left to right (the first of each cluster)."""
     out: list[float] = []
-    for x in sorted(xs):
-        if not out or x - out[-1] > DEPTH_TOLERANCE_PT:
+    for x in sorted(set(xs)):
+        if not out or x - out[-1] > tolerance:
             out.append(x)
     return out
