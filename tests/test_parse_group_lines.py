@@ -15,6 +15,7 @@ from warehouse import connect, load_document
 GAOYUAN = "jiangsu_gaoyuan_2017_yusuan.pdf"  # 政府采购预算表 p17-18: 品目大类 | 专项名称 | 经济科目 | 物品
 SUZHOU = "suzhou_shenjiju_2026_yusuan_p1_p22.pdf"  # 政府采购支出表: 品目大类 | 专项名称 …
 XIAN = "xian_sifaju_2026_yusuan_p1_p43-45.pdf"  # 专项业务经费支出表: every name at one place, four units
+XIAN_UNIT = "xian_xuanchuanbu_2021_yusuan_p1_p37.pdf"  # a continuation page that starts with a unit's line
 
 
 def _lines(t) -> list[tuple[str, int | None, bool | None, float]]:
@@ -80,6 +81,17 @@ def test_a_hierarchy_printed_without_any_sign_is_read_from_its_sums() -> None:
     wrong.rows[2].values["total"] = 209_000.0  # 法治建设会议 misread: 大型活动 no longer adds up
     assert not depths_from_sums(wrong, 0.01)
     assert all(r.depth is None for r in wrong.rows)
+
+
+def test_a_wrapped_unit_line_is_the_subtotal_its_projects_add_up_to() -> None:
+    """201002 中共西安市委理 / 论讲师团 800,000.00: the unit's name wrapped, its code on the lower
+    line. A 讲师团 is a unit (tables.yaml unit_row_name), so the line is its subtotal, not a
+    project, and the lines under it nest by their sums."""
+    t = table(doc(XIAN_UNIT), "project_summary")
+    assert [(i.label, i.key, i.values["total"]) for i in t.items] == [("中共西安市委理论讲师团", "unit_total", 800_000.0)]
+    assert _lines(t) == [("专用项目", 1, True, 800_000.0), ("其他履职尽责专项业务费", 2, True, 800_000.0),
+                         ("讲师团综合工作经费", 3, False, 600_000.0), ("市委中心组学习经费", 3, False, 200_000.0)]
+    assert {r.unit for r in t.rows} == {"中共西安市委理论讲师团"}
 
 
 def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:
