@@ -16,6 +16,7 @@ GAOYUAN = "jiangsu_gaoyuan_2017_yusuan.pdf"  # 政府采购预算表 p17-18: 品
 SUZHOU = "suzhou_shenjiju_2026_yusuan_p1_p22.pdf"  # 政府采购支出表: 品目大类 | 专项名称 …
 XIAN = "xian_sifaju_2026_yusuan_p1_p43-45.pdf"  # 专项业务经费支出表: every name at one place, four units
 XIAN_UNIT = "xian_xuanchuanbu_2021_yusuan_p1_p37.pdf"  # a continuation page that starts with a unit's line
+XIAN_CODED = "xian_sifaju_2026_yusuan_p1_p47-48.pdf"  # 采购表: 全额, the unit and its items under one code
 
 
 def _lines(t) -> list[tuple[str, int | None, bool | None, float]]:
@@ -92,6 +93,16 @@ def test_a_wrapped_unit_line_is_the_subtotal_its_projects_add_up_to() -> None:
     assert _lines(t) == [("专用项目", 1, True, 800_000.0), ("其他履职尽责专项业务费", 2, True, 800_000.0),
                          ("讲师团综合工作经费", 3, False, 600_000.0), ("市委中心组学习经费", 3, False, 200_000.0)]
     assert {r.unit for r in t.rows} == {"中共西安市委理论讲师团"}
+
+
+def test_group_lines_that_print_the_same_code_as_their_items() -> None:
+    t = table(doc(XIAN_CODED), "procurement")
+    lines = [(r.code, *line) for r, line in zip(t.rows, _lines(t), strict=True)]
+    assert lines[:3] == [("2040601", "全额", 1, True, 610_000.0), ("2040601", "西安市司法局", 2, True, 610_000.0),
+                         ("2040601", "车辆运行维护费", 3, False, 100_000.0)]
+    assert t.total["total"] == 7_863_200.0  # 合计 7,863,200.00
+    assert sum(v for *_, g, v in lines if not g) == t.total["total"]
+    assert sum(v for *_, v in lines) > 2.5 * t.total["total"]
 
 
 def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:

@@ -164,10 +164,9 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     if not has_codes:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
-    if not has_codes:
-        step = float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit))
-        if not assign_depths(t, [r.label_x for r in raws], step) and t.kind not in classified_kinds():
-            depths_from_sums(t, step)
+    step = float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit))
+    if not (not has_codes and assign_depths(t, [r.label_x for r in raws], step)) and t.kind not in classified_kinds():
+        depths_from_sums(t, step)  # 西安 采购表: 全额 over the unit over its items, all under one code
 
 
 def _other_name(name: str | None, unit: str) -> bool:

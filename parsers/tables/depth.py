@@ -1,10 +1,11 @@
-"""Group lines of tables printed without codes: a 政府采购 category, a project over its items.
+"""Group lines of 采购 and 项目 tables: a category, a project or a unit over its items.
 
 Such a table prints a category, a project or a unit with its sum above the lines it sums
 (一、货物 | 办公设备购置费 | 台式计算机 …), so summing every row counts the money two or three
 times. A row's depth and whether it is a group line come from where its label starts (a
-column further right, an indent: assign_depths) or, when every label starts at one place
-(西安 专项业务经费), from the sums alone (depths_from_sums). Either is kept only when the
+column further right, an indent: assign_depths, for tables printed without codes) or from
+the sums alone (depths_from_sums: 西安 prints every name at one place, and its 采购表 prints
+全额, the unit and the items under one function code). Either is kept only when the
 arithmetic agrees: every group line equals the sum of the lines directly under it, the top
 lines add up to the printed total or subtotal, and exactly one reading does so. A table where
 none does keeps no depths: position alone says too little to mark a line as a sum.
