@@ -103,6 +103,11 @@ def test_group_lines_that_print_the_same_code_as_their_items() -> None:
     assert t.total["total"] == 7_863_200.0  # 合计 7,863,200.00
     assert sum(v for *_, g, v in lines if not g) == t.total["total"]
     assert sum(v for *_, v in lines) > 2.5 * t.total["total"]
+    # the unit lines (154001 西安市司法局 …) name the unit of the items under them
+    units = {r.unit for r in t.rows if r.depth == 3}
+    assert units == {"西安市司法局", "西安市法律援助中心", "西安市强制隔离戒毒所", "西安市行政争议预防调处中心"}
+    assert next(r for r in t.rows if r.name == "警用服装购置").unit == "西安市强制隔离戒毒所"
+    assert all(r.unit is None for r in t.rows if r.name == "全额")
 
 
 def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:

@@ -167,6 +167,27 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
     step = float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit))
     if not (not has_codes and assign_depths(t, [r.label_x for r in raws], step)) and t.kind not in classified_kinds():
         depths_from_sums(t, step)  # 西安 采购表: 全额 over the unit over its items, all under one code
+    _units_from_group_lines(t)
+
+
+def _units_from_group_lines(t: Table) -> None:
+    """西安 采购表 (全额 over the unit over its items): when the group lines of one depth all
+    name units, each is the unit of itself and the lines under it; the deepest such depth, as
+    the department's line is over its units' (医保局 2022). Only in a table whose rows name no
+    unit otherwise."""
+    if any(r.unit for r in t.rows):
+        return
+    unit_name = pattern("tables.yaml", "unit_row_name")
+    for depth in sorted({r.depth for r in t.rows if r.group and r.depth}, reverse=True):
+        lines = [i for i, r in enumerate(t.rows) if r.group and r.depth == depth]
+        if not all(unit_name.search(t.rows[i].name) and not t.rows[i].name.endswith("支出") for i in lines):
+            continue
+        for i in lines:
+            for row in t.rows[i:]:
+                if row is not t.rows[i] and (row.depth or 0) <= depth:
+                    break
+                row.unit = t.rows[i].name
+        return
 
 
 def _other_name(name: str | None, unit: str) -> bool:
