@@ -14,6 +14,7 @@ from warehouse import connect, load_document
 
 GAOYUAN = "jiangsu_gaoyuan_2017_yusuan.pdf"  # 政府采购预算表 p17-18: 品目大类 | 专项名称 | 经济科目 | 物品
 SUZHOU = "suzhou_shenjiju_2026_yusuan_p1_p22.pdf"  # 政府采购支出表: 品目大类 | 专项名称 …
+ZHENGXIE = "jiangsu_zhengxie-bgt_2017_yusuan_tables_p1_p12-13.pdf"  # projects named after committees
 XIAN = "xian_sifaju_2026_yusuan_p1_p43-45.pdf"  # 专项业务经费支出表: every name at one place, four units
 XIAN_UNIT = "xian_xuanchuanbu_2021_yusuan_p1_p37.pdf"  # a continuation page that starts with a unit's line
 XIAN_CODED = "xian_sifaju_2026_yusuan_p1_p47-48.pdf"  # 采购表: 全额, the unit and its items under one code
@@ -36,6 +37,19 @@ def test_category_project_and_item_lines_of_a_procurement_table() -> None:
     assert sum(v for _, d, _, v in lines if d == 1) == total
     assert sum(v for _, _, g, v in lines if not g) == total
     assert sum(v for *_, v in lines) > 2.5 * total  # what summing every line would give
+
+
+def test_a_project_named_like_a_unit_is_a_project() -> None:
+    """省政协全委会 | 会议费 | 140.20: a name ending like a unit's (会), but with its 经济科目 beside
+    it: a project over its items, not a unit's subtotal (which would make the items that
+    unit's and leave the hierarchy unconfirmed)."""
+    t = table(doc(ZHENGXIE), "procurement")
+    lines = _lines(t)
+    assert ("省政协全委会", 2, True, 1_402_000.0) in lines and ("省政协常委会", 2, True, 124_000.0) in lines
+    assert not [i for i in t.items if i.key == "unit_total"] and not [r for r in t.rows if r.unit]
+    assert t.total["total"] == 12_712_200.0  # 合计 1,271.22 万元
+    assert sum(v for _, _, g, v in lines if not g) == t.total["total"]
+    assert t.verification == "verified"
 
 
 def test_two_depths_of_a_suzhou_procurement_table() -> None:

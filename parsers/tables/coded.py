@@ -121,7 +121,8 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
                 continue
             if code is None and unit_cell and (project or _other_name(name, unit_cell)):
                 cur_unit = unit_cell  # a line of that unit (西安 专项业务经费: 单位 | 项目 | 金额), not its total
-            elif code is None and values and (unit_cell or _is_unit_row(label, cols)):
+            elif code is None and values and (unit_cell or (_is_unit_row(label, cols) and not _other_label(
+                    texts, cols, label))):
                 cur_unit = unit_cell or label
                 t.items.append(Item(label=cur_unit, key="unit_total", page=part.page,
                                     values={k: float(to_yuan(v, loc.money_unit)) for k, v in values.items()}))
@@ -188,6 +189,13 @@ def _units_from_group_lines(t: Table) -> None:
                     break
                 row.unit = t.rows[i].name
         return
+
+
+def _other_label(texts: list[str], cols: Columns, label: str) -> bool:
+    """The line prints a name beside its label (江苏政协 采购表: 省政协全委会 | 会议费 | 140.20 is a
+    project named after a committee, over its items, with its 经济科目): not a unit's line."""
+    return any(c not in cols.measures and c != cols.name and CJK.search(clean(x)) and clean(x) != label
+               for c, x in enumerate(texts))
 
 
 def _other_name(name: str | None, unit: str) -> bool:
