@@ -1,6 +1,6 @@
-"""Group lines of tables printed without codes (parsers/tables/depth.py): a 政府采购 category
-over its projects over their items, each line the sum of the lines under it. Figures read off
-the pages of the real fixtures; the warehouse keeps depth and group_line in budget_lines."""
+"""Group lines of 采购 and 项目 tables (parsers/tables/depth.py): a category over its projects
+over their items, each line the sum of the lines under it. Figures read off the pages of the
+real fixtures; the warehouse keeps depth and group_line in budget_lines."""
 
 from __future__ import annotations
 
@@ -140,4 +140,4 @@ def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:
     printed = con.execute("SELECT count(*) FILTER (WHERE depth IS NOT NULL), count(*) FROM budget_lines "
                           "WHERE code_source = 'printed'").fetchone()
     con.close()
-    assert printed[0] == 0 < printed[1]  # a printed code's level is its row's place in the hierarchy
+    assert printed[0] == 0 < printed[1]  # its classification tables: a code's level is the row's place
