@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from parsers.tables.depth import assign_depths, depths_from_sums
 from tests.real_pages import doc, table
 from warehouse import connect, load_document
@@ -128,16 +126,13 @@ def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:
     d = doc(GAOYUAN)
     con = connect(tmp_path / "warehouse.duckdb")
     load_document(con, d, source_url="file:///gaoyuan.pdf")
-    rows = con.execute("""SELECT sum(amount_yuan) FILTER (WHERE NOT group_line), sum(amount_yuan),
-                                 count(*) FILTER (WHERE depth IS NULL)
-                          FROM budget_lines WHERE table_kind = 'procurement' AND measure = 'total'""").fetchone()
-    con.close()
-    leaves, everything, without_depth = rows
-    assert float(leaves) == table(d, "procurement").total["total"]
-    assert float(everything) > 2.5 * float(leaves)
-    assert without_depth == 0
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    leaves, everything, without_depth = con.execute(
+        """SELECT sum(amount_yuan) FILTER (WHERE NOT group_line), sum(amount_yuan), count(*) FILTER (WHERE depth IS NULL)
+           FROM budget_lines WHERE table_kind = 'procurement' AND measure = 'total'""").fetchone()
     printed = con.execute("SELECT count(*) FILTER (WHERE depth IS NOT NULL), count(*) FROM budget_lines "
                           "WHERE code_source = 'printed'").fetchone()
     con.close()
+    assert float(leaves) == table(d, "procurement").total["total"]
+    assert float(everything) > 2.5 * float(leaves)
+    assert without_depth == 0
     assert printed[0] == 0 < printed[1]  # its classification tables: a code's level is the row's place

@@ -166,7 +166,8 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
         _levels_from_indent(t, raws)
     _fill_zero_measures(t)
     step = float(to_yuan(Decimal(1).scaleb(-(t.decimals or 0)), loc.money_unit))
-    if not (not has_codes and assign_depths(t, [r.label_x for r in raws], step)) and t.kind not in classified_kinds():
+    placed = not has_codes and assign_depths(t, [r.label_x for r in raws], step)
+    if not placed and t.kind not in classified_kinds():
         depths_from_sums(t, step)  # 西安 采购表: 全额 over the unit over its items, all under one code
     _units_from_group_lines(t)
 
@@ -178,10 +179,9 @@ def _units_from_group_lines(t: Table) -> None:
     unit otherwise."""
     if any(r.unit for r in t.rows):
         return
-    unit_name = pattern("tables.yaml", "unit_row_name")
     for depth in sorted({r.depth for r in t.rows if r.group and r.depth}, reverse=True):
         lines = [i for i, r in enumerate(t.rows) if r.group and r.depth == depth]
-        if not all(unit_name.search(t.rows[i].name) and not t.rows[i].name.endswith("支出") for i in lines):
+        if not all(_names_a_unit(t.rows[i].name) for i in lines):
             continue
         for i in lines:
             for row in t.rows[i:]:
@@ -377,7 +377,12 @@ def _is_unit_row(label: str, cols: Columns) -> bool:
     """An uncoded row with figures that names a unit (深圳 预算单位 blocks): a unit subtotal."""
     if not label:
         return False
-    return cols.unit is not None or (bool(pattern("tables.yaml", "unit_row_name").search(label)) and not label.endswith("支出"))
+    return cols.unit is not None or _names_a_unit(label)
+
+
+def _names_a_unit(label: str) -> bool:
+    """The label ends like a unit's name (tables.yaml unit_row_name), and not like a 支出 line."""
+    return bool(pattern("tables.yaml", "unit_row_name").search(label)) and not label.endswith("支出")
 
 
 def _wrapped_label(part: Grid, r: int, h: int, col: int) -> tuple[str, set[int]]:

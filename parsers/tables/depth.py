@@ -57,8 +57,7 @@ def assign_depths(t: Table, label_xs: list[float | None], step: float) -> bool:
     fewest = [d for d in found if max(d) == min((max(f) for f in found), default=0)]
     if not fewest or any(d != fewest[0] for d in fewest):
         return False
-    for row, depth, i in zip(t.rows, fewest[0], range(len(t.rows)), strict=True):
-        row.depth, row.group = depth, bool(_children(fewest[0], i))
+    _set(t, fewest[0])
     return True
 
 
@@ -87,29 +86,42 @@ def depths_from_sums(t: Table, step: float) -> bool:
     depths: list[int] = []
     for run in runs:
         values = [t.rows[i].values[key] for i in run]
-        found = {tuple(d) for target in subtotals.get(t.rows[run[0]].unit, []) for d in _nestings(values, target, step)}
+        found: set[tuple[int, ...]] = set()
+        for target in subtotals.get(t.rows[run[0]].unit, []):
+            nestings = _nestings(values, target, step)
+            if nestings is None:
+                return False
+            found |= {tuple(d) for d in nestings}
         if len(found) != 1:
             return False
         depths += found.pop()
-    if not any(_evidence(depths, [r.values[key] for r in t.rows], i) for i in range(len(depths))):
+    values = [r.values[key] for r in t.rows]
+    if not any(_evidence(depths, values, i) for i in range(len(depths))):
         return False
-    for i, (row, depth) in enumerate(zip(t.rows, depths, strict=True)):
-        row.depth, row.group = depth, bool(_children(depths, i))
+    _set(t, depths)
     return True
 
 
-def _nestings(values: list[float], target: float, step: float) -> list[list[int]]:
-    """Up to two nestings (depth per line) of `values` whose top lines sum to `target`."""
-    n, budget = len(values), [SEARCH_BUDGET]
+def _set(t: Table, depths: list[int]) -> None:
+    for i, (row, depth) in enumerate(zip(t.rows, depths, strict=True)):
+        row.depth, row.group = depth, bool(_children(depths, i))
 
-    def near(rest: float, terms: int) -> bool:
-        return abs(rest) <= step / 2 * (terms + 1)
+
+def _within(difference: float, terms: int, step: float) -> bool:
+    """A sum of `terms` printed figures, each rounded by up to half a `step`, against one more."""
+    return abs(difference) <= step / 2 * (terms + 1)
+
+
+def _nestings(values: list[float], target: float, step: float) -> list[list[int]] | None:
+    """Up to two nestings (depth per line) of `values` whose top lines sum to `target`; None
+    when the search runs out of its budget."""
+    n, budget = len(values), [SEARCH_BUDGET]
 
     def sequence(i: int, depth: int, rest: float, terms: int) -> Iterator[tuple[int, list[int]]]:
         """Lines i… as subtrees at `depth` whose top lines use up `rest`: (end, depths)."""
         for j, sub in subtree(i, depth):
             left = rest - values[i]
-            if near(left, terms + 1):
+            if _within(left, terms + 1, step):
                 yield j, sub
             if j < n and left > step / 2 * (terms + 2):
                 for k, more in sequence(j, depth, left, terms + 1):
@@ -132,7 +144,7 @@ def _nestings(values: list[float], target: float, step: float) -> list[list[int]
                 if len(out) == 2:
                     break
     except _TooLong:
-        return [[], [0]]  # no answer: two "ways" so the caller keeps none
+        return None
     return out
 
 
@@ -149,18 +161,14 @@ def _confirmed(depths: list[int], values: list[float], printed: float | None, st
     """Every group line is the sum of the rows directly under it, one of them has two or more
     non-zero rows under it (0 = 0 + 0, or one row equal to another, proves nothing), and the
     top rows add up to the printed total."""
-    evidence = False
     for i in range(len(depths)):
         kids = _children(depths, i)
-        if not kids:
-            continue
-        if abs(values[i] - sum(values[k] for k in kids)) > step / 2 * (len(kids) + 1):
+        if kids and not _within(values[i] - sum(values[k] for k in kids), len(kids), step):
             return False
-        evidence = evidence or sum(1 for k in kids if values[k]) >= 2
     top = [i for i, d in enumerate(depths) if d == min(depths)]
-    if printed is not None and abs(printed - sum(values[i] for i in top)) > step / 2 * (len(top) + 1):
+    if printed is not None and not _within(printed - sum(values[i] for i in top), len(top), step):
         return False
-    return evidence
+    return any(_evidence(depths, values, i) for i in range(len(depths)))
 
 
 def _children(depths: list[int], i: int) -> list[int]:
