@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parsers.amounts import AMOUNT_TOKEN, find_money_unit
+from parsers.amounts import AMOUNT_TOKEN, find_money_unit, find_table_unit
 from parsers.extract import Grid, PageLayout, TextLine
 from parsers.headers import TABLE_META, clean, is_body_row, is_column_number_row
 from parsers.kinds import LAYOUT, classify_title, label_pattern, normalise_title
@@ -190,7 +190,7 @@ def locate(pages: list[PageLayout]) -> tuple[list[Located], list[str]]:
                     out[:] = [t for t in out if t.parts or t.title_line is not hit[2]]
             money = None
             for ln in zone:
-                money = find_money_unit(ln.text) or money
+                money = find_table_unit(ln.text) or money
             prev = next((x for x in reversed(out) if x.parts), None)
             if hit:
                 rule, title, tline = hit
@@ -289,7 +289,7 @@ def _continues(prev: Located, g: Grid) -> bool:
 def _first_row_unit(g: Grid) -> str | None:
     for r in range(min(UNIT_ROWS_MAX, g.n_rows)):
         for t in g.row_texts(r):
-            u = find_money_unit(t)
+            u = find_table_unit(t)
             if u:
                 return u
     return None

@@ -25,6 +25,7 @@ from parsers.pdf import UnreadablePDF, read_pdf_text, sha256_file
 from parsers.performance import performance_targets
 from parsers.sections import extract_sections
 from parsers.tables import Context, build_table
+from parsers.unit_from_prose import unit_from_prose
 from parsers.verify import choose_tables, verify_document
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
             doc.errors.append(f"{path.name}: page {pages}: table '{loc.title}' could not be read (the parser "
                               "failed on its layout; the other tables are kept): check this table by hand")
 
+    sections, unit_checks = _units_from_prose(doc, built, ctx, text.pages, meta)
     match_codes_by_name(doc.tables)
     ok, reason = is_budget_document(text.pages)
     if not ok and not any(t.rows or t.items for t in doc.tables):
@@ -101,11 +103,11 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
         return doc
 
     facts = extract_facts(text.pages, meta=meta)
-    facts.update(extract_sections(text.pages, meta))  # sections, narrative_totals, empty_notes
+    facts.update(sections or extract_sections(text.pages, meta))  # sections, narrative_totals, empty_notes
     _facts_from_tables(facts, doc.tables, layouts, located)
     doc.document.subordinate_units = list(facts.get("subordinate_units") or [])
     doc.facts = facts
-    doc.checks = run_checks(doc)
+    doc.checks = unit_checks + run_checks(doc)
     if verify:
         doc.checks += verify_document(built, layouts, text.pages)
     choose_tables(doc.tables)
@@ -115,6 +117,27 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     for note in notes:
         log.info("%s: %s", path.name, note)
     return doc
+
+
+def _units_from_prose(doc: Document, built: list[tuple[Table, object]], ctx: Context, pages: list[str],
+                      meta: dict) -> tuple[dict | None, list]:
+    """Tables printing no money unit in a report declaring none: rebuilt in the unit the prose
+    quotes their totals in (parsers/unit_from_prose.py). Returns the report's sections (read
+    here only when needed, reused for its facts) and the check saying why."""
+    unitless = [i for i, (t, loc) in enumerate(built) if loc.money_unit is None and not t.empty]
+    if not unitless:
+        return None, []
+    sections = extract_sections(pages, meta)
+    found = unit_from_prose([built[i][0] for i in unitless], sections["narrative_totals"])
+    if not found:
+        return sections, []
+    unit, check = found
+    for i in unitless:
+        old, loc = built[i]
+        loc.money_unit = unit
+        built[i] = (build_table(loc, ctx), loc)
+        doc.tables[next(k for k, t in enumerate(doc.tables) if t is old)] = built[i][0]
+    return sections, [check]
 
 
 def _facts_from_tables(facts: dict, tables: list[Table], layouts, located) -> None:

@@ -285,6 +285,11 @@ def verify_table(t: Table, loc: Located, layouts: dict[int, PageLayout]) -> list
     checks.append(Check(rule="text layer verification", table=name, passed=not failed,
                         expected=float(n_records), actual=float(n_ok), page=t.pages[0] if t.pages else None,
                         detail=f"{n_ok} of {n_records} printed lines on pages {t.pages} match the table"))
+    if t.money_unit is None:  # the figures are the page's; whether they are 元 or 万元 is not known
+        t.verification = "mismatch" if failed else "unverifiable"
+        checks.append(Check(rule="text layer: money unit printed", table=name, passed=False, page=t.pages[0],
+                            detail=f"page {t.pages[0]}: neither the table nor the report prints a money unit "
+                                   "(单位：万元/元); its amounts are taken as 元: check the unit by hand"))
     return checks
 
 

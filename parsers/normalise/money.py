@@ -16,6 +16,13 @@ SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "
 # Longest first, for regex alternations ('万元' before '元').
 MONEY_UNITS = tuple(sorted(SCALE, key=len, reverse=True))
 MONEY_UNIT = re.compile(r"(?:金额)?单\s*位\s*[:：]?\s*[（(]?\s*(亿元|万元|千元|元)")
+# A table's unit printed without 单位: a bare 万元 alone on its line or after a gap at its end
+# (编制单位：某局        万元; never a prose figure's "100.00 万元"; a bare 元 is what a wrapped
+# 单位：万|元 leaves on the next line), in brackets after a header label (合计（万元）, 金额(元)),
+# or wrapped (单位：万 at the line's end). Only for a table's title area and header rows.
+UNIT_ALONE = re.compile(r"(?:^|(?<![\d.,%\s])\s+)[（(]?(亿元|万元|千元)[)）]?\s*$")
+UNIT_BRACKETED = re.compile(r"[（(]\s*(亿元|万元|千元|元)\s*[)）]")
+UNIT_WRAPPED = re.compile(r"单\s*位\s*[:：]\s*(亿|万|千)\s*$")
 BLANKS = {"", "-", "--", "—", "——", "－", "/", "…", "0-", "*", "x", "X", "—-"}
 _CLEAN = re.compile(r"[\s,，\u3000]")
 CENT = Decimal("0.01")
@@ -24,6 +31,17 @@ CENT = Decimal("0.01")
 def find_money_unit(text: str) -> str | None:
     """The unit a '单位：万元' line declares, or None."""
     m = MONEY_UNIT.search(text)
+    return m.group(1) if m else None
+
+
+def find_table_unit(text: str) -> str | None:
+    """The unit a table's title area or header cell prints: a 单位 line (wrapped too), else a
+    bare unit alone at the line's end, else one in brackets; None when it prints none."""
+    if u := find_money_unit(text):
+        return u
+    if m := UNIT_WRAPPED.search(text):
+        return m.group(1) + "元"
+    m = UNIT_ALONE.search(text) or UNIT_BRACKETED.search(text)
     return m.group(1) if m else None
 
 
