@@ -21,7 +21,8 @@ SPLITS = (("total", ("basic", "project"), ()),
           ("total", ("personnel", "public"), ("basic", "project")))
 FUNCTION_KINDS = {"expenditure_by_function", "gpb_expenditure_by_function", "gov_fund_expenditure",
                   "soe_capital_expenditure", "fiscal_expenditure_by_function", "revenue_summary"}
-ECON_KINDS = {"gpb_basic_by_econ", "fiscal_basic_by_econ", "basic_by_econ", "gpb_expenditure_by_econ"}
+ECON_KINDS = {"gpb_basic_by_econ", "fiscal_basic_by_econ", "basic_by_econ", "gpb_expenditure_by_econ",
+              "expenditure_by_econ", "fiscal_expenditure_by_econ"}
 
 
 def unit_step(t: Table) -> float:

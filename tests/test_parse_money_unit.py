@@ -4,7 +4,7 @@ Read wrongly, a 万元 table is stored 10,000× too small and still passes every
 figures are the page's), so each form is drawn here with reportlab (a real PDF read by the
 real parser): a bare 万元 at the end of the 编制单位 line, 合计（万元） in the header, 单位：万
 wrapped over two lines, no unit anywhere (flagged, naming the page), and no unit but a
-sentence of the report quoting the total with its unit.
+sentence of the report quoting the total with its unit (tests/drawn_reports.py draws them).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 
 from parsers import parse_pdf
 from parsers.normalise.money import find_table_unit
+from tests.drawn_reports import draw_report
 
 BODY = [("", "合计", "350.00", "250.00", "100.00"),
         ("201", "一般公共服务支出", "300.00", "200.00", "100.00"),
@@ -23,51 +24,9 @@ BODY = [("", "合计", "350.00", "250.00", "100.00"),
         ("2210201", "住房公积金", "50.00", "50.00", "")]
 
 
-def _draw(path, unit_lines: list[str], total_head: str = "合计", prose: str | None = None) -> None:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path), pagesize=landscape(A4))
-    w, h = landscape(A4)
-    c.setFont("STSong-Light", 20)
-    c.drawCentredString(w / 2, h / 2, "某市某区某局2026年部门预算")
-    c.showPage()
-    if prose:
-        c.setFont("STSong-Light", 12)
-        c.drawString(60, h - 80, "一、收支预算总体情况")
-        c.drawString(60, h - 100, prose)
-        c.showPage()
-    c.setFont("STSong-Light", 16)
-    c.drawCentredString(w / 2, h - 50, "2026年部门支出总表")
-    c.setFont("STSong-Light", 10)
-    c.drawString(60, h - 75, "编制单位：某市某区某局")
-    for k, text in enumerate(unit_lines):  # right-aligned, one line under the other
-        c.drawRightString(w - 60, h - 75 - 12 * k, text)
-    cols = [60, 160, 420, 520, 620, 720]
-    top, step = h - 110, 22
-    n = len(BODY) + 1
-    for i in range(n + 1):
-        c.line(cols[0], top - i * step, cols[-1], top - i * step)
-    for x in cols:
-        c.line(x, top, x, top - n * step)
-    for j, text in enumerate(["科目编码", "科目名称", total_head, "基本支出", "项目支出"]):
-        c.drawString(cols[j] + 4, top - 15, text)
-    for i, cells in enumerate(BODY, start=1):
-        for j, text in enumerate(cells):
-            if j >= 2:
-                c.drawRightString(cols[j + 1] - 4, top - i * step - 15, text)
-            else:
-                c.drawString(cols[j] + 4, top - i * step - 15, text)
-    c.showPage()
-    c.save()
-
-
-def _table(tmp_path, name: str, *args, **kwargs):
-    path = tmp_path / f"{name}.pdf"
-    _draw(path, *args, **kwargs)
+def _table(tmp_path, name: str, unit_lines: list[str], total_head: str = "合计", prose: str | None = None):
+    path = draw_report(tmp_path / f"{name}.pdf", "2026年部门支出总表", ["科目编码", "科目名称", total_head, "基本支出",
+                                                                      "项目支出"], BODY, unit_lines, prose)
     doc = parse_pdf(path)
     (t,) = [t for t in doc.tables if not t.empty]
     return doc, t

@@ -20,7 +20,7 @@ SHORT = {"income_expenditure_summary": "收支", "revenue_summary": "收入", "e
          "gpb_expenditure_by_econ": "一般(经济)", "fiscal_expenditure_by_function": "财拨支出",
          "fiscal_basic_by_econ": "财拨基本", "basic_by_econ": "基本总", "project_summary": "项目总",
          "operating_costs": "运行经费", "procurement": "采购", "purchase_of_services": "购买服务",
-         "performance_targets": "绩效"}
+         "performance_targets": "绩效", "expenditure_by_econ": "支出(经济)", "fiscal_expenditure_by_econ": "财拨(经济)"}
 
 
 def summarise(path: str) -> dict:

@@ -1,0 +1,50 @@
+"""Titles of other regions' templates name their kind: 部门 and 财政拨款 支出经济分类表 (all funds
+or appropriations by economic class) are their own kinds, never the 支出总表 or a 基本支出表,
+and their rows keep the economic codes and figures the page prints (drawn with reportlab:
+no report of the corpus prints them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers import parse_pdf
+from parsers.kinds import classify_title
+from tests.drawn_reports import draw_report
+
+BODY = [("", "合计", "500.00", "400.00", "100.00"),
+        ("301", "工资福利支出", "300.00", "300.00", ""),
+        ("30101", "基本工资", "200.00", "200.00", ""),
+        ("30102", "津贴补贴", "100.00", "100.00", ""),
+        ("302", "商品和服务支出", "200.00", "100.00", "100.00"),
+        ("30201", "办公费", "200.00", "100.00", "100.00")]
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("2026年部门支出经济分类预算表", "expenditure_by_econ"),
+    ("2026年部门预算支出经济分类汇总表", "expenditure_by_econ"),
+    ("2026年财政拨款支出经济分类预算表", "fiscal_expenditure_by_econ"),
+])
+def test_an_economic_classification_table_is_its_own_kind(tmp_path, title, kind) -> None:
+    doc = parse_pdf(draw_report(tmp_path / "econ.pdf", title, ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+                                BODY))
+    (t,) = [t for t in doc.tables if not t.empty]
+    assert t.kind == kind and t.verification == "verified"
+    assert t.total == {"total": 5_000_000.0, "basic": 4_000_000.0, "project": 1_000_000.0}
+    rows = {r.code: r for r in t.rows}
+    assert set(rows) == {"301", "30101", "30102", "302", "30201"}
+    assert rows["30201"].scheme == "econ_dept" and rows["30201"].values == {"total": 2_000_000.0,
+                                                                            "basic": 1_000_000.0,
+                                                                            "project": 1_000_000.0}
+    assert not [c for c in doc.checks if not c.passed]
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("财政拨款基本支出预算表（经济科目）", "fiscal_basic_by_econ"),  # 江苏/苏州: still the 基本支出 table
+    ("部门基本支出经济分类表", "basic_by_econ"),
+    ("部门综合预算基本支出明细表", "basic_by_econ"),
+    ("一般公共预算支出表（按经济分类）", "gpb_expenditure_by_econ"),
+    ("部门支出总表", "expenditure_by_function"),
+    ("部门收支总表", "income_expenditure_summary"),
+])
+def test_economic_titles_leave_the_other_kinds_alone(title, kind) -> None:
+    assert classify_title(title)["kind"] == kind
