@@ -343,14 +343,13 @@ def _content(body: list[list[str]], c: int) -> dict[str, int]:
         if not t:
             continue
         n += 1
-        if is_code(t):
+        code, rest = (t, "") if is_code(t) else split_code_prefix(t)
+        if code and not rest:  # a code alone in its cell, bracketed ([201]) or spaced (206 01 01) too
             codes += 1
-            firsts[t[0]] = firsts.get(t[0], 0) + 1
-        else:
-            code, rest = split_code_prefix(t)
-            if code and rest:
-                prefixed += 1
-                firsts[code[0]] = firsts.get(code[0], 0) + 1
+            firsts[code[0]] = firsts.get(code[0], 0) + 1
+        elif code:
+            prefixed += 1
+            firsts[code[0]] = firsts.get(code[0], 0) + 1
         if re.fullmatch(r"[1235]\d{2}", t):
             lei += 1
         if re.fullmatch(r"\d{1,2}", t) and int(t):  # 0 is a blank figure, never a 款/项 part

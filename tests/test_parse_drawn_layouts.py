@@ -1,7 +1,11 @@
-"""Titles of other regions' templates name their kind: 部门 and 财政拨款 支出经济分类表 (all funds
-or appropriations by economic class) are their own kinds, never the 支出总表 or a 基本支出表,
-and their rows keep the economic codes and figures the page prints (drawn with reportlab:
-no report of the corpus prints them)."""
+"""Layouts of other regions' templates that no report of the corpus prints, drawn with
+reportlab (tests/drawn_reports.py) and read by the real parser.
+
+Titles name their kind: 部门 and 财政拨款 支出经济分类表 (all funds or appropriations by
+economic class) are their own kinds, never the 支出总表 or a 基本支出表, and their rows keep
+the economic codes and figures the page prints. A code column of bracketed ([201]) or spaced
+(201 01 01) codes beside a name column is the code column, not the names.
+"""
 
 from __future__ import annotations
 
@@ -48,3 +52,23 @@ def test_an_economic_classification_table_is_its_own_kind(tmp_path, title, kind)
 ])
 def test_economic_titles_leave_the_other_kinds_alone(title, kind) -> None:
     assert classify_title(title)["kind"] == kind
+
+
+FUNCTION_ROWS = [("201", "一般公共服务支出", "300.00", "280.00", "20.00"),
+                 ("20101", "人大事务", "300.00", "280.00", "20.00"),
+                 ("2010101", "行政运行", "300.00", "280.00", "20.00"),
+                 ("221", "住房保障支出", "100.00", "70.00", "30.00"),
+                 ("22102", "住房改革支出", "100.00", "70.00", "30.00"),
+                 ("2210201", "住房公积金", "100.00", "70.00", "30.00")]
+
+
+@pytest.mark.parametrize("printed", [lambda c: f"[{c}]", lambda c: " ".join([c[:3]] + [c[i:i + 2] for i in range(3, len(c), 2)])],
+                         ids=["bracketed", "spaced"])
+def test_a_code_column_of_bracketed_or_spaced_codes_keeps_its_names(tmp_path, printed) -> None:
+    body = [("", "合计", "400.00", "350.00", "50.00")] + [(printed(c), n, *v) for c, n, *v in FUNCTION_ROWS]
+    doc = parse_pdf(draw_report(tmp_path / "codes.pdf", "2026年部门支出总表",
+                                ["科目编码", "科目名称", "合计", "基本支出", "项目支出"], body))
+    (t,) = [t for t in doc.tables if not t.empty]
+    assert t.verification == "verified"
+    assert [(r.code, r.name, r.values["total"]) for r in t.rows] == [(c, n, float(v[0]) * 10000)
+                                                                      for c, n, *v in FUNCTION_ROWS]
