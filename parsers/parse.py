@@ -25,7 +25,7 @@ from parsers.pdf import UnreadablePDF, read_pdf_text, sha256_file
 from parsers.performance import performance_targets
 from parsers.sections import extract_sections
 from parsers.tables import Context, build_table
-from parsers.unit_from_prose import unit_from_prose
+from parsers.unit_from_prose import unit_from_prose, units_against_prose
 from parsers.verify import choose_tables, verify_document
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ def _parse(path: Path, verify: bool = True, ocr: bool | None = None, derived_dir
     doc.checks = unit_checks + run_checks(doc)
     if verify:
         doc.checks += verify_document(built, layouts, text.pages)
+    doc.checks += units_against_prose(doc.tables, facts.get("narrative_totals") or [])
     choose_tables(doc.tables)
     annotate_ocr(doc, ocr_result)
     if failed or any(pl.error for pl in layouts):

@@ -4,7 +4,9 @@ Read wrongly, a 万元 table is stored 10,000× too small and still passes every
 figures are the page's), so each form is drawn here with reportlab (a real PDF read by the
 real parser): a bare 万元 at the end of the 编制单位 line, 合计（万元） in the header, 单位：万
 wrapped over two lines, no unit anywhere (flagged, naming the page), and no unit but a
-sentence of the report quoting the total with its unit (tests/drawn_reports.py draws them).
+sentence of the report quoting the total with its unit (tests/drawn_reports.py draws them);
+and a unit line the prose contradicts (the total exactly 10,000× or 1/10,000 of the figure a
+sentence states).
 """
 
 from __future__ import annotations
@@ -80,3 +82,21 @@ def test_prose_quoting_another_figure_decides_nothing(tmp_path) -> None:
 ])
 def test_find_table_unit(text, unit) -> None:
     assert find_table_unit(text) == unit
+
+
+@pytest.mark.parametrize(("unit_line", "prose", "relation"), [
+    ("单位：元", "2026年支出预算350.00万元。", "1/10,000 of"),  # a 万元 table whose unit line says 元
+    ("单位：万元", "2026年支出预算350.00元。", "10,000×"),
+], ids=["read-as-yuan", "read-as-wan"])
+def test_a_unit_the_prose_contradicts_fails_on_the_tables_page(tmp_path, unit_line, prose, relation) -> None:
+    doc, t = _table(tmp_path, "contradicted", [unit_line], prose=prose)
+    assert t.verification == "mismatch"
+    (check,) = [c for c in doc.checks if c.rule == "money unit agrees with the report's prose"]
+    assert not check.passed and check.page == t.pages[0] == 3
+    assert relation in check.detail and "page 2" in check.detail
+
+
+def test_a_unit_the_prose_confirms_passes(tmp_path) -> None:
+    doc, t = _table(tmp_path, "confirmed", ["单位：万元"], prose="2026年支出预算350.00万元。")
+    assert t.verification == "verified"
+    assert not [c for c in doc.checks if not c.passed]
