@@ -53,7 +53,7 @@ MAX_GRIDLESS_TITLES = 2
 MIN_LISTED_TITLES = 3
 # Rows at the top of a grid that may hold its own title, 表N and 单位 lines (Beijing 预算01表).
 TITLE_ROWS_MAX = 6
-# Rows at the top of a grid that may print the money unit.
+# Rows at the top of a grid that may print the money unit (besides its header rows: 合计（万元）).
 UNIT_ROWS_MAX = 2
 # An empty-table note is one short line; a longer one is prose that mentions 空表.
 NOTE_MAX_CHARS = 120
@@ -287,7 +287,7 @@ def _continues(prev: Located, g: Grid) -> bool:
 
 
 def _first_row_unit(g: Grid) -> str | None:
-    for r in range(min(UNIT_ROWS_MAX, g.n_rows)):
+    for r in range(min(max(UNIT_ROWS_MAX, header_rows(g)), g.n_rows)):
         for t in g.row_texts(r):
             u = find_table_unit(t)
             if u:
