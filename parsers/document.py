@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 SCHEMA = "budget-document/1"
-PARSER_VERSION = "0.3.31"
+PARSER_VERSION = "0.3.32"
 
 Status = Literal["parsed", "partial", "no_text_layer", "not_a_budget", "unreadable"]
 
@@ -45,6 +45,9 @@ class Row(BaseModel):
     unit: str | None = None  # subordinate unit when a table lists several units (深圳 预算单位 column)
     project: str | None = None  # project name in 项目支出 tables
     alt_code: str | None = None  # a second classification printed on the row (政府经济分类 50101 …)
+    # text columns printed beside the name and figures, by tables.yaml `attributes` key
+    # (采购表: catalogue 采购目录, quantity 数量, spec 规格型号, method 采购方式, period, remark)
+    attributes: dict[str, str] | None = None
     # in a 采购 or 项目 table (or one printed without codes): the row's depth in its printed
     # hierarchy (1 = outermost) and whether it is a group line (the sum of the rows under it);
     # set only where the table's sums confirm them (parsers/tables/depth.py)

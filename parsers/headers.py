@@ -23,6 +23,7 @@ def templates() -> dict:
     data = dict(load_template("tables.yaml"))
     data["_measures"] = [(m["key"], re.compile(m["header"])) for m in data["measures"]]
     data["_qualifiers"] = [(q["suffix"], re.compile(q["header"])) for q in data["measure_qualifiers"]]
+    data["_attributes"] = [(key, re.compile(rx)) for key, rx in data["attributes"].items()]
     roles = data["roles"]
     data["_roles"] = {
         "lei": re.compile(roles["code_split"]["lei"]),
@@ -94,6 +95,7 @@ class Columns:
     unit: int | None = None
     project: int | None = None
     measures: dict[int, str] = field(default_factory=dict)  # column → value key
+    attributes: dict[int, str] = field(default_factory=dict)  # column → text attribute (采购目录 → catalogue)
 
     @property
     def split_codes(self) -> bool:
@@ -281,6 +283,19 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         free = [m for m in kind_measures if m not in used]
         for c, m in zip(unlabeled, free, strict=False):
             cols.measures[c] = m
+    _assign_attributes(cols, taken)
+
+
+def _assign_attributes(cols: Columns, taken: set[int]) -> None:
+    """Text columns no other role took, named by their header (tables.yaml attributes): the
+    采购目录, 数量 … a 采购表 prints beside each item."""
+    for c in range(cols.n):
+        if c in taken or c in cols.measures or not cols.labels[c]:
+            continue
+        leaf = clean(cols.labels[c][-1])
+        key = next((k for k, rx in templates()["_attributes"] if rx.search(leaf)), None)
+        if key and key not in cols.attributes.values():
+            cols.attributes[c] = key
 
 
 

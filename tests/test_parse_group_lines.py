@@ -1,6 +1,7 @@
 """Group lines of 采购 and 项目 tables (parsers/tables/depth.py): a category over its projects
 over their items, each line the sum of the lines under it. Figures read off the pages of the
-real fixtures; the warehouse keeps depth and group_line in budget_lines."""
+real fixtures; the warehouse keeps depth and group_line in budget_lines. And the text columns
+printed beside a 采购表's items (采购目录, 数量, 采购组织形式) are the rows' attributes."""
 
 from __future__ import annotations
 
@@ -136,3 +137,25 @@ def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:
     assert float(everything) > 2.5 * float(leaves)
     assert without_depth == 0
     assert printed[0] == 0 < printed[1]  # its classification tables: a code's level is the row's place
+
+
+def test_procurement_items_keep_their_catalogue_quantity_and_method(tmp_path: Path) -> None:
+    """The text columns of a 采购表 are the row's attributes, as printed: 西安 采购目录 | 规格型号 |
+    数量, 江苏 采购组织形式, where a name too long for its cell ran into the next one."""
+    t = table(doc(XIAN_CODED), "procurement")
+    item = next(r for r in t.rows if r.name == "车辆运行维护费")
+    assert item.attributes == {"catalogue": "C23120301车辆维修和保养服务", "spec": "1", "quantity": "1"}
+    printing = [r.attributes for r in t.rows if r.name == "大宗宣传品印刷项目"]
+    assert printing == [{"catalogue": "C23090199其他印刷服务", "spec": "A4", "quantity": "25,000"},
+                        {"catalogue": "C23090199其他印刷服务", "spec": "袋", "quantity": "50,000"}]
+    gaoyuan = doc(GAOYUAN)
+    rows = {r.name: r.attributes for r in table(gaoyuan, "procurement").rows}
+    assert rows["PC服务器"] == {"method": "部门集中采购"}
+    assert rows["其他计算机设备及软件"] == {"method": "政府集中采购"}  # '其他计算机设备及软件  政府集中采购'
+    assert rows["信息网络建设维护费"] is None  # a group line prints no method
+    con = connect(tmp_path / "warehouse.duckdb")
+    load_document(con, gaoyuan, source_url="file:///gaoyuan.pdf")
+    methods = con.execute("SELECT attributes->>'method', count(*) FROM budget_lines WHERE table_kind = 'procurement' "
+                          "AND attributes->>'method' IS NOT NULL GROUP BY ALL ORDER BY 1").fetchall()
+    con.close()
+    assert methods == [("分散自行组织", 21), ("政府集中采购", 2), ("部门集中采购", 4)]  # as often as p17-18 print them

@@ -88,9 +88,9 @@ def _table_row(doc_id: str, t_idx: int, table: Table) -> dict[str, Any]:
 
 LINE_COLUMNS = ("doc_id", "table_idx", "row_idx", "table_kind", "table_label", "table_title", "money_unit",
                 "code", "level", "scheme", "code_source", "name", "name_norm", "row_unit", "project", "page",
-                "depth", "group_line")
+                "depth", "group_line", "attributes")
 _S, _I = pa.string(), pa.int64()
-LINE_TYPES = (_S, _I, _I, _S, _S, _S, _S, _S, _I, _S, _S, _S, _S, _S, _S, _I, _I, pa.bool_())
+LINE_TYPES = (_S, _I, _I, _S, _S, _S, _S, _S, _I, _S, _S, _S, _S, _S, _S, _I, _I, pa.bool_(), _S)
 
 
 def _line_rows(lines: Columns, doc_id: str, t_idx: int, table: Table, r_idx: int, row: Row) -> None:
@@ -104,7 +104,8 @@ def _line_rows(lines: Columns, doc_id: str, t_idx: int, table: Table, r_idx: int
     code = (row.code or "").strip() or None
     lines.add((doc_id, t_idx, r_idx, table.kind, table.label, table.title, table.money_unit,
                code, row.level or level_of(code), row.scheme or scheme_of(code), row.code_source, row.name,
-               _norm(row.name), _norm(row.unit), row.project, row.page, row.depth, row.group), len(values))
+               _norm(row.name), _norm(row.unit), row.project, row.page, row.depth, row.group,
+               json.dumps(row.attributes, ensure_ascii=False) if row.attributes else None), len(values))
     lines.put("measure", values.keys())
     lines.put("amount_yuan", values.values())
 

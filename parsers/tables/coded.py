@@ -47,6 +47,7 @@ class _Raw:
     unit: str | None = None
     project: str | None = None
     alt_code: str | None = None
+    attributes: dict[str, str] | None = None
     indent: float | None = None  # where the name starts in its cell: the level when no code is printed
     y: float = 0.0  # vertical middle of the row, to give wrapped-name fragments their row
     part: int = 0
@@ -144,8 +145,11 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             if key and "total" in values:
                 values[key] = values["total"]
             indent = part.indent(r, cols.name) if code is None and cols.name is not None else None
+            attributes, overflow = _attributes(texts, cols)
+            name = name if clean(name) else overflow or name
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
                              project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent,
+                             attributes=attributes,
                              label=label, label_x=_label_x(part, r, texts, cols) if code is None else None))
     _attach_fragments(raws, fragments)
     for raw in raws:  # 公共财政拨款(补助)资金 under a blank 一般公共预算资金 cell, 采购项目 beside a blank 品目
@@ -160,7 +164,7 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
         row = Row(code=raw.code, level=level_of(raw.code), name=raw.name, page=raw.page,
                   values={k: float(to_yuan(v, loc.money_unit)) for k, v in raw.values.items()},
                   scheme=_scheme(raw.code, loc), unit=raw.unit, project=raw.project,
-                  code_source="printed" if raw.code else None, alt_code=raw.alt_code)
+                  code_source="printed" if raw.code else None, alt_code=raw.alt_code, attributes=raw.attributes)
         t.rows.append(row)
     if not has_codes:
         _levels_from_indent(t, raws)
@@ -189,6 +193,20 @@ def _units_from_group_lines(t: Table) -> None:
                     break
                 row.unit = t.rows[i].name
         return
+
+
+def _attributes(texts: list[str], cols: Columns) -> tuple[dict[str, str] | None, str]:
+    """The row's text attribute cells (采购目录, 数量 …) as printed, and the text a cell holds
+    before its own, after a wide gap: a name too long for its column, run into the next cell
+    (江苏 采购表 '其他计算机设备及软件  政府集中采购' under 采购组织形式). A blank marker or a 0
+    says nothing (西安 备注 columns print 0 under every row)."""
+    got, overflow = {}, ""
+    for c, key in cols.attributes.items():
+        *before, value = re.split(r"\s{2,}", cell_text(texts, c) or "") or [""]
+        overflow = overflow or "".join(before)
+        if value and parse_amount(value) != 0:
+            got[key] = value
+    return got or None, overflow
 
 
 def _other_label(texts: list[str], cols: Columns, label: str) -> bool:

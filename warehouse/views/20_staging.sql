@@ -8,7 +8,8 @@ SELECT l.doc_id, coalesce(l.row_unit, d.unit) AS unit, d.year, l.table_kind, l.c
        d.unit AS doc_unit, l.row_unit, d.unit_id, d.region, d.kind AS doc_kind, d.scope, d.status,
        l.scheme, l.project, l.table_idx, l.table_label, l.table_title, l.money_unit, l.row_idx,
        l.code_source, d.is_latest,
-       d.unit_id AS doc_unit_id, coalesce(su.unit_id, d.unit_id) AS row_unit_id, l.depth, l.group_line
+       d.unit_id AS doc_unit_id, coalesce(su.unit_id, d.unit_id) AS row_unit_id, l.depth, l.group_line,
+       l.attributes
 FROM line_amounts l JOIN documents d USING (doc_id)
 LEFT JOIN subordinate_units su ON su.doc_id = l.doc_id AND su.name = l.row_unit;
 
