@@ -46,6 +46,7 @@ COLUMN_NUMBER_MIN_CELLS = 2
 # A bare integer with this many digits is an amount; shorter ones are code parts or row numbers.
 AMOUNT_MIN_DIGITS = 3
 # A column is the 类 part of split codes when this share of its cells are 3-digit classes.
+ECON_PAIR_KEYS = {"3": "econ_dept", "5": "econ_gov"}  # a split economic class's first digit → attribute
 LEI_COLUMN_SHARE = 0.3
 # A column holds codes when this share of its cells are codes (or code parts, or code-name cells).
 CODE_COLUMN_SHARE = 0.6
@@ -96,6 +97,7 @@ class Columns:
     project: int | None = None
     measures: dict[int, str] = field(default_factory=dict)  # column → value key
     attributes: dict[int, str] = field(default_factory=dict)  # column → text attribute (采购目录 → catalogue)
+    econ_pairs: dict[int, tuple[int, str]] = field(default_factory=dict)  # 类 column → (款 column, attribute)
 
     @property
     def split_codes(self) -> bool:
@@ -283,12 +285,14 @@ def assign_roles(cols: Columns, body: list[list[str]], kind_measures: list[str] 
         free = [m for m in kind_measures if m not in used]
         for c, m in zip(unlabeled, free, strict=False):
             cols.measures[c] = m
-    _assign_attributes(cols, taken)
+    _assign_attributes(cols, taken, stats)
 
 
-def _assign_attributes(cols: Columns, taken: set[int]) -> None:
+def _assign_attributes(cols: Columns, taken: set[int], stats: list[dict[str, int]]) -> None:
     """Text columns no other role took, named by their header (tables.yaml attributes): the
-    采购目录, 数量 … a 采购表 prints beside each item."""
+    采购目录, 数量 … a 采购表 prints beside each item. And economic classes printed as split
+    类 | 款 columns beside a row's function code (西安 采购表: 部门 302 | 31, 政府 502 | 08, under
+    headers printed above the grid): which one is the class's first digit's."""
     for c in range(cols.n):
         if c in taken or c in cols.measures or not cols.labels[c]:
             continue
@@ -296,6 +300,13 @@ def _assign_attributes(cols: Columns, taken: set[int]) -> None:
         key = next((k for k, rx in templates()["_attributes"] if rx.search(leaf)), None)
         if key and key not in cols.attributes.values():
             cols.attributes[c] = key
+    free = [c for c in range(cols.n) if c not in taken and c not in cols.measures and c not in cols.attributes]
+    for c in free:
+        key = ECON_PAIR_KEYS.get(stats[c]["first"])
+        if key and c + 1 in free and key not in {k for _, k in cols.econ_pairs.values()} \
+                and stats[c]["lei"] >= max(1, CODE_COLUMN_SHARE * stats[c]["n"]) \
+                and stats[c + 1]["part"] >= max(1, CODE_COLUMN_SHARE * stats[c + 1]["n"]):
+            cols.econ_pairs[c] = (c + 1, key)
 
 
 

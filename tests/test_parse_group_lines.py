@@ -141,13 +141,18 @@ def test_budget_lines_keep_depth_and_group_line(tmp_path: Path) -> None:
 
 def test_procurement_items_keep_their_catalogue_quantity_and_method(tmp_path: Path) -> None:
     """The text columns of a 采购表 are the row's attributes, as printed: 西安 采购目录 | 规格型号 |
-    数量, 江苏 采购组织形式, where a name too long for its cell ran into the next one."""
+    数量 and its split 部门/政府 经济科目 类 | 款, 江苏 采购组织形式, where a name too long for its
+    cell ran into the next one."""
     t = table(doc(XIAN_CODED), "procurement")
-    item = next(r for r in t.rows if r.name == "车辆运行维护费")
-    assert item.attributes == {"catalogue": "C23120301车辆维修和保养服务", "spec": "1", "quantity": "1"}
+    item = next(r for r in t.rows if r.name == "车辆运行维护费")  # … 1 1 302 31 502 08 100,000.00
+    assert item.attributes == {"catalogue": "C23120301车辆维修和保养服务", "spec": "1", "quantity": "1",
+                               "econ_dept": "30231", "econ_gov": "50208"}
+    assert item.alt_code is None  # its code is the function's; both economic ones are attributes
     printing = [r.attributes for r in t.rows if r.name == "大宗宣传品印刷项目"]
-    assert printing == [{"catalogue": "C23090199其他印刷服务", "spec": "A4", "quantity": "25,000"},
-                        {"catalogue": "C23090199其他印刷服务", "spec": "袋", "quantity": "50,000"}]
+    assert printing == [{"catalogue": "C23090199其他印刷服务", "spec": "A4", "quantity": "25,000",
+                         "econ_dept": "30227", "econ_gov": "50205"},
+                        {"catalogue": "C23090199其他印刷服务", "spec": "袋", "quantity": "50,000",
+                         "econ_dept": "30227", "econ_gov": "50205"}]
     gaoyuan = doc(GAOYUAN)
     rows = {r.name: r.attributes for r in table(gaoyuan, "procurement").rows}
     assert rows["PC服务器"] == {"method": "部门集中采购"}

@@ -192,3 +192,20 @@ def test_negatives(name, status):
     assert d.status == status
     assert d.errors and name in d.errors[0]
     assert not d.tables
+
+
+def test_yantai_split_department_and_government_economic_codes():
+    """烟台 基本支出情况表 (p19-20): 部门经济 类 | 款 beside 政府经济 类 | 款, split both. Each row's
+    code is the 部门 one, `alt_code` the 政府 one (as for a joined second code column), both also in
+    `attributes`; pairs as the page prints them, in print order (the 505 block repeats 301 …)."""
+    t = table(doc("yantai_caizhengju_2026_yusuan_p1_p19-20.pdf"), "gpb_basic_by_econ")
+    printed = ("301 501, 30101 50101, 30102 50101, 30103 50101, 30108 50102, 30109 50102, 30110 50102, "
+               "30111 50102, 30112 50102, 30113 50103, 301 505, 30101 50501, 30102 50501, 30103 50501, "
+               "30107 50501, 30108 50501, 30109 50501, 30110 50501, 30111 50501, 30112 50501, 30113 50501, "
+               "302 502, 30201 50201, 30212 50207, 30217 50206, 30227 50205, 30228 50201, 30239 50201, "
+               "30299 50299, 302 505, 30227 50502, 30228 50502, 30239 50502, 30299 50502, 303 509, "
+               "30302 50905, 30305 50901, 30309 50901, 30399 50999")
+    assert [f"{r.code} {r.alt_code}" for r in t.rows] == printed.split(", ")
+    assert all(r.attributes == {"econ_gov": r.alt_code} for r in t.rows)
+    assert t.verification == "verified"
+    assert next(r for r in t.rows if r.code == "30113").values["personnel"] == 2_955_700.0  # 295.57 万元

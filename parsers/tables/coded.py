@@ -148,7 +148,8 @@ def build_coded(t: Table, loc: Located, ctx: Context) -> None:
             attributes, overflow = _attributes(texts, cols)
             name = name if clean(name) else overflow or name
             raws.append(_Raw(code=code, name=name, values=values, page=part.page, unit=cur_unit,
-                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols), indent=indent,
+                             project=project, y=y, part=pi, alt_code=_alt_code(texts, cols) or _split_alt(code, attributes),
+                             indent=indent,
                              attributes=attributes,
                              label=label, label_x=_label_x(part, r, texts, cols) if code is None else None))
     _attach_fragments(raws, fragments)
@@ -195,6 +196,13 @@ def _units_from_group_lines(t: Table) -> None:
         return
 
 
+def _split_alt(code: str | None, attributes: dict[str, str] | None) -> str | None:
+    """The other economic classification of a row printed as split columns (烟台 部门 301 | 01
+    beside 政府 501 | 01): the row's alternative code, as a joined second code column gives it."""
+    other = {"econ_dept": "econ_gov", "econ_gov": "econ_dept"}.get(scheme_of(code) if code else "")
+    return (attributes or {}).get(other) if other else None
+
+
 def _attributes(texts: list[str], cols: Columns) -> tuple[dict[str, str] | None, str]:
     """The row's text attribute cells (采购目录, 数量 …) as printed, and the text a cell holds
     before its own, after a wide gap: a name too long for its column, run into the next cell
@@ -206,6 +214,10 @@ def _attributes(texts: list[str], cols: Columns) -> tuple[dict[str, str] | None,
         overflow = overflow or "".join(before)
         if value and parse_amount(value) != 0:
             got[key] = value
+    for c, (c2, key) in cols.econ_pairs.items():  # 302 | 31 → 30231
+        lei, kuan = clean(cell_text(texts, c) or ""), clean(cell_text(texts, c2) or "")
+        if re.fullmatch(r"\d{3}", lei) and re.fullmatch(r"\d{1,2}|", kuan):
+            got[key] = lei + (kuan.zfill(2) if kuan else "")
     return got or None, overflow
 
 
