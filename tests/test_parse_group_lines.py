@@ -162,5 +162,9 @@ def test_procurement_items_keep_their_catalogue_quantity_and_method(tmp_path: Pa
     load_document(con, gaoyuan, source_url="file:///gaoyuan.pdf")
     methods = con.execute("SELECT attributes->>'method', count(*) FROM budget_lines WHERE table_kind = 'procurement' "
                           "AND attributes->>'method' IS NOT NULL GROUP BY ALL ORDER BY 1").fetchall()
+    items = con.execute("SELECT method, sum(amount_yuan) FROM procurement_items WHERE NOT group_line "
+                        "GROUP BY ALL ORDER BY 1").fetchall()
     con.close()
     assert methods == [("分散自行组织", 21), ("政府集中采购", 2), ("部门集中采购", 4)]  # as often as p17-18 print them
+    assert sum(v for _, v in items) == table(gaoyuan, "procurement").total["total"]  # 合计 3,742.40 万元
+    assert dict(items)["政府集中采购"] == 12_500_000  # 250.00 + 1,000.00 万元

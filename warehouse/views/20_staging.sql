@@ -22,6 +22,18 @@ FROM line_amounts l JOIN documents d USING (doc_id)
 WHERE l.project IS NOT NULL
 GROUP BY ALL;
 
+-- The lines of the 政府采购 tables, one a line, with what each prints beside its amount
+-- (line_amounts.attributes): sum `WHERE NOT group_line` for the table's printed total.
+CREATE OR REPLACE VIEW procurement_items AS
+SELECT b.doc_id, b.unit, b.year, b.doc_kind, b.is_latest, b.table_idx, b.row_idx, b.page, b.name,
+       b.code AS function_code, b.depth, coalesce(b.group_line, false) AS group_line, b.amount_yuan,
+       b.attributes ->> 'catalogue' AS catalogue, b.attributes ->> 'spec' AS spec,
+       b.attributes ->> 'quantity' AS quantity, b.attributes ->> 'method' AS method,
+       b.attributes ->> 'period' AS period, b.attributes ->> 'econ_dept' AS econ_dept,
+       b.attributes ->> 'econ_gov' AS econ_gov, b.attributes ->> 'remark' AS remark
+FROM budget_lines b
+WHERE b.table_kind = 'procurement' AND b.measure = 'total';
+
 CREATE OR REPLACE VIEW three_public AS
 SELECT t.doc_id, d.unit, d.year, d.kind, d.is_latest, t.period,
        max(t.amount_yuan) FILTER (WHERE t.measure = 'total') AS total,
