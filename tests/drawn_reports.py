@@ -10,7 +10,7 @@ Row = tuple[str, ...]  # code, name, figures…
 
 
 def draw_report(path: Path, title: str, heads: list[str], body: list[Row], unit_lines: list[str] = ("单位：万元",),
-                prose: str | None = None) -> Path:
+                prose: str | None = None, cover: str = "某市某区某局2026年部门预算") -> Path:
     """Write the report to `path`. `unit_lines` are printed right-aligned from the 编制单位
     line down, one under the other; the first two columns are code and name, the rest
     figures (right-aligned)."""
@@ -23,7 +23,7 @@ def draw_report(path: Path, title: str, heads: list[str], body: list[Row], unit_
     c = canvas.Canvas(str(path), pagesize=landscape(A4))
     w, h = landscape(A4)
     c.setFont("STSong-Light", 20)
-    c.drawCentredString(w / 2, h / 2, "某市某区某局2026年部门预算")
+    c.drawCentredString(w / 2, h / 2, cover)
     c.showPage()
     if prose:
         c.setFont("STSong-Light", 12)

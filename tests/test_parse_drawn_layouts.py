@@ -4,7 +4,7 @@ reportlab (tests/drawn_reports.py) and read by the real parser.
 Titles name their kind: 部门 and 财政拨款 支出经济分类表 (all funds or appropriations by
 economic class) are their own kinds, never the 支出总表 or a 基本支出表, and their rows keep
 the economic codes and figures the page prints. A code column of bracketed ([201]) or spaced
-(201 01 01) codes beside a name column is the code column, not the names.
+(201 01 01) codes beside a name column is the code column, not the names. A 决算 reports its 决算数, not the budget beside it.
 """
 
 from __future__ import annotations
@@ -72,3 +72,20 @@ def test_a_code_column_of_bracketed_or_spaced_codes_keeps_its_names(tmp_path, pr
     assert t.verification == "verified"
     assert [(r.code, r.name, r.values["total"]) for r in t.rows] == [(c, n, float(v[0]) * 10000)
                                                                       for c, n, *v in FUNCTION_ROWS]
+
+
+def test_a_final_accounts_table_reports_the_final_figures_not_the_budget(tmp_path) -> None:
+    """A 决算 table printing 年初预算数 | 调整预算数 | 决算数: its `total` is the 决算数 (the budget
+    columns are budget_*), in a 决算 report; in a 预算 report 本年预算数 is the total and 上年决算数
+    last year's."""
+    body = [("", "合计", "400.00", "350.00", "300.00"), ("201", "一般公共服务支出", "400.00", "350.00", "300.00")]
+    final = parse_pdf(draw_report(tmp_path / "final.pdf", "2025年度一般公共预算财政拨款支出决算表",
+                                  ["科目编码", "科目名称", "年初预算数", "调整预算数", "决算数"], body,
+                                  cover="某市某区某局2025年度部门决算"))
+    budget = parse_pdf(draw_report(tmp_path / "budget.pdf", "2026年一般公共预算支出表",
+                                   ["科目编码", "科目名称", "上年决算数", "本年预算数", "增减额"], body))
+    assert final.document.kind == "final_accounts"
+    (t,) = [t for t in final.tables if not t.empty]
+    assert t.total == {"budget_initial": 4_000_000.0, "budget_adjusted_budget": 3_500_000.0, "total": 3_000_000.0}
+    (b,) = [t for t in budget.tables if not t.empty]
+    assert b.total == {"prior_total": 4_000_000.0, "total": 3_500_000.0, "change": 3_000_000.0}
