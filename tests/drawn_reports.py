@@ -4,16 +4,18 @@ Real PDFs, read by the real parser."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 Row = tuple[str, ...]  # code, name, figures…
 
 
 def draw_report(path: Path, title: str, heads: list[str], body: list[Row], unit_lines: list[str] = ("单位：万元",),
-                prose: str | None = None, cover: str = "某市某区某局2026年部门预算") -> Path:
+                prose: str | None = None, cover: str = "某市某区某局2026年部门预算",
+                cols: list[float] | None = None) -> Path:
     """Write the report to `path`. `unit_lines` are printed right-aligned from the 编制单位
-    line down, one under the other; the first two columns are code and name, the rest
-    figures (right-aligned)."""
+    line down, one under the other; by default the first two columns are code and name and
+    the rest figures, else `cols` gives the rules' x positions. Figures are right-aligned."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -36,8 +38,9 @@ def draw_report(path: Path, title: str, heads: list[str], body: list[Row], unit_
     c.drawString(60, h - 75, "编制单位：某市某区某局")
     for k, text in enumerate(unit_lines):
         c.drawRightString(w - 60, h - 75 - 12 * k, text)
-    figures = len(heads) - 2
-    cols = [60, 160] + [420 + k * (360 // figures) for k in range(figures)] + [780]
+    if cols is None:
+        figures = len(heads) - 2
+        cols = [60, 160] + [420 + k * (360 // figures) for k in range(figures)] + [780]
     top, step = h - 110, 22
     n = len(body) + 1
     for i in range(n + 1):
@@ -48,7 +51,7 @@ def draw_report(path: Path, title: str, heads: list[str], body: list[Row], unit_
         c.drawString(cols[j] + 4, top - 15, text)
     for i, cells in enumerate(body, start=1):
         for j, text in enumerate(cells):
-            if j >= 2:
+            if j >= 2 or re.fullmatch(r"-?[\d,]+\.\d+", text):
                 c.drawRightString(cols[j + 1] - 4, top - i * step - 15, text)
             else:
                 c.drawString(cols[j] + 4, top - i * step - 15, text)

@@ -4,7 +4,9 @@ reportlab (tests/drawn_reports.py) and read by the real parser.
 Titles name their kind: 部门 and 财政拨款 支出经济分类表 (all funds or appropriations by
 economic class) are their own kinds, never the 支出总表 or a 基本支出表, and their rows keep
 the economic codes and figures the page prints. A code column of bracketed ([201]) or spaced
-(201 01 01) codes beside a name column is the code column, not the names. A 决算 reports its 决算数, not the budget beside it.
+(201 01 01) codes beside a name column is the code column, not the names. A 决算 reports its 决算数, not the budget beside it. A 三公
+table printing only the vehicle parts has no vehicle_total of 0; one of item lines takes this
+year's column.
 """
 
 from __future__ import annotations
@@ -89,3 +91,32 @@ def test_a_final_accounts_table_reports_the_final_figures_not_the_budget(tmp_pat
     assert t.total == {"budget_initial": 4_000_000.0, "budget_adjusted_budget": 3_500_000.0, "total": 3_000_000.0}
     (b,) = [t for t in budget.tables if not t.empty]
     assert b.total == {"prior_total": 4_000_000.0, "total": 3_500_000.0, "change": 3_000_000.0}
+
+
+def test_a_three_public_table_printing_only_the_vehicle_parts(tmp_path) -> None:
+    """合计 | 因公出国（境）费 | 公务用车购置费 | 公务用车运行维护费 | 公务接待费: no 公务用车购置及运行费
+    column, so the table's totals hold no vehicle_total (a 0 there would be a figure the page
+    does not print); the report's 三公 facts add the parts."""
+    doc = parse_pdf(draw_report(tmp_path / "tp.pdf", "2026年一般公共预算“三公”经费支出表",
+                                ["合计", "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"],
+                                [("35.00", "10.00", "15.00", "8.00", "2.00")], cols=[40, 160, 280, 400, 540, 680]))
+    (t,) = [t for t in doc.tables if not t.empty]
+    assert t.kind == "three_public" and t.verification == "verified"
+    assert t.total == {"total": 350_000.0, "abroad": 100_000.0, "vehicle_purchase": 150_000.0,
+                       "vehicle_operation": 80_000.0, "reception": 20_000.0}
+    assert doc.facts["three_public"]["vehicle_total"] == 230_000.0
+    assert not [c for c in doc.checks if not c.passed]
+
+
+def test_a_three_public_table_of_item_lines_takes_this_years_column(tmp_path) -> None:
+    """项目 | 上年预算数 | 本年预算数, one line per item: the items and totals are this year's
+    figures, last year's kept beside them (the first column had been taken as the total)."""
+    body = [("合计", "30.00", "35.00"), ("因公出国（境）费", "10.00", "10.00"), ("公务用车购置及运行费", "18.00", "23.00"),
+            ("其中：公务用车购置费", "10.00", "15.00"), ("公务用车运行维护费", "8.00", "8.00"), ("公务接待费", "2.00", "2.00")]
+    doc = parse_pdf(draw_report(tmp_path / "tp.pdf", "2026年一般公共预算“三公”经费支出表",
+                                ["项目", "上年预算数", "本年预算数"], body, cols=[60, 300, 480, 660]))
+    (t,) = [t for t in doc.tables if not t.empty]
+    assert t.verification == "verified"
+    assert t.total == {"total": 350_000.0, "abroad": 100_000.0, "vehicle_total": 230_000.0,
+                       "vehicle_purchase": 150_000.0, "vehicle_operation": 80_000.0, "reception": 20_000.0}
+    assert t.items[0].label == "合计" and t.items[0].values == {"prior_total": 300_000.0, "total": 350_000.0}

@@ -53,6 +53,8 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
             t.columns.setdefault(k, cols.label(c))
     else:  # items are rows: label → key, figure from the first amount column
         amount_cols = sorted(cols.measures) or [c for c in range(part.n_cols) if c != cols.name]
+        # the figure is the column headed as this year's (上年预算数 | 本年预算数), else the first
+        own = next((c for c in amount_cols if cols.measures.get(c) == "total"), None)
         for row in body:
             label = clean(row[cols.name]) if cols.name is not None else clean(row[0])
             key = measure_key([label], ctx.year, ctx.kind)
@@ -64,8 +66,9 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
                 x = parse_amount(row[c]) if c < len(row) and clean(row[c]) else None
                 if x is None:
                     continue
-                v = x if v is None else v
-                measure = "total" if not values else cols.measures.get(c) or f"column_{c}"
+                v = x if v is None or c == own else v
+                measure = cols.measures[c] if own is not None else (
+                    "total" if not values else cols.measures.get(c) or f"column_{c}")
                 values.setdefault(measure, float(to_yuan(x, loc.money_unit)))
             if v is not None and label:
                 t.items.append(Item(label=label, key=key, page=part.page, values=values))
@@ -73,6 +76,8 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
                 t.total.setdefault(key, float(to_yuan(v, loc.money_unit)))
     t.total = _total_is_three_public(t.total)
     for k in THREE_PUBLIC_KEYS:
+        if k == "vehicle_total" and (t.total.get("vehicle_purchase") or t.total.get("vehicle_operation")):
+            continue  # not printed, its parts are: a 0 here would be a figure the page does not show
         t.total.setdefault(k, 0.0)
 
 
