@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 SCHEMA = "budget-document/1"
-PARSER_VERSION = "0.3.34"
+PARSER_VERSION = "0.3.35"
 
 Status = Literal["parsed", "partial", "no_text_layer", "not_a_budget", "unreadable"]
 

@@ -6,7 +6,7 @@ economic class) are their own kinds, never the 支出总表 or a 基本支出表
 the economic codes and figures the page prints. A code column of bracketed ([201]) or spaced
 (201 01 01) codes beside a name column is the code column, not the names. A 决算 reports its 决算数, not the budget beside it. A 三公
 table printing only the vehicle parts has no vehicle_total of 0; one of item lines takes this
-year's column.
+year's column, one of year lines the document's year's line.
 """
 
 from __future__ import annotations
@@ -120,3 +120,24 @@ def test_a_three_public_table_of_item_lines_takes_this_years_column(tmp_path) ->
     assert t.total == {"total": 350_000.0, "abroad": 100_000.0, "vehicle_total": 230_000.0,
                        "vehicle_purchase": 150_000.0, "vehicle_operation": 80_000.0, "reception": 20_000.0}
     assert t.items[0].label == "合计" and t.items[0].values == {"prior_total": 300_000.0, "total": 350_000.0}
+
+
+@pytest.mark.parametrize("labels", [("2025年预算数", "2026年预算数"), ("上年预算数", "本年预算数"),
+                                    ("2026年预算数", "2025年预算数")], ids=["years", "shangnian", "this-year-first"])
+def test_a_three_public_table_of_year_lines_takes_the_documents_year(tmp_path, labels) -> None:
+    """项目 | 合计 | 因公出国… with one line per year: the 2026 budget's figures are the 2026 (本年)
+    line's wherever it prints, the other line is prior_* (it had been taken as the total, or as
+    a unit's item)."""
+    figures = {"2025年预算数": ("30.00", "10.00", "10.00", "8.00", "2.00"),
+               "上年预算数": ("30.00", "10.00", "10.00", "8.00", "2.00"),
+               "2026年预算数": ("35.00", "10.00", "15.00", "8.00", "2.00"),
+               "本年预算数": ("35.00", "10.00", "15.00", "8.00", "2.00")}
+    doc = parse_pdf(draw_report(tmp_path / "tp.pdf", "2026年一般公共预算“三公”经费支出表",
+                                ["项目", "合计", "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"],
+                                [(label, *figures[label]) for label in labels], cols=[40, 160, 260, 380, 500, 640, 780]))
+    (t,) = [t for t in doc.tables if not t.empty]
+    assert t.verification == "verified" and not t.items
+    assert {k: v for k, v in t.total.items() if not k.startswith("prior_")} == {
+        "total": 350_000.0, "abroad": 100_000.0, "vehicle_purchase": 150_000.0, "vehicle_operation": 80_000.0,
+        "reception": 20_000.0}
+    assert t.total["prior_total"] == 300_000.0 and t.total["prior_vehicle_purchase"] == 100_000.0

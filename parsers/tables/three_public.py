@@ -40,15 +40,22 @@ def build_three_public(t: Table, loc: Located, ctx: Context) -> None:
     item_cols = {k for k in cols.measures.values() if k in THREE_PUBLIC_KEYS[1:]}
     if len(item_cols) >= 2:  # items are columns: the row of the document's own basis
         lines = [(row, vals) for row in body if (vals := row_values(row, cols))]
-        main = _basis_row(lines, ctx.kind)
+        main = _basis_row(lines, ctx)
         for i, (row, vals) in enumerate(lines):
             yuan = {k: float(to_yuan(v, loc.money_unit)) for k, v in vals.items()}
-            if i == main or (ctx.kind == "final_accounts" and _label_is(row, "预算")):
-                prefix = "" if i == main else "budget_"
-                for k, v in yuan.items():
-                    t.total.setdefault(prefix + k, v)
-            elif label := _unit_label(row, cols):  # 杭州 / 西安: one line per unit under the 合计
-                t.items.append(Item(label=label, key="unit_total", page=part.page, values=_total_is_three_public(yuan)))
+            if i == main:
+                prefix = ""
+            elif ctx.kind == "final_accounts" and _label_is(row, "预算"):
+                prefix = "budget_"
+            elif _is_prior(row, ctx.year):  # 上年预算数 / 2025年预算数 over this year's line
+                prefix = "prior_"
+            else:
+                if label := _unit_label(row, cols):  # 杭州 / 西安: one line per unit under the 合计
+                    t.items.append(Item(label=label, key="unit_total", page=part.page,
+                                        values=_total_is_three_public(yuan)))
+                continue
+            for k, v in yuan.items():
+                t.total.setdefault(prefix + k, v)
         for k, c in ((k, c) for c, k in cols.measures.items()):
             t.columns.setdefault(k, cols.label(c))
     else:  # items are rows: label → key, figure from the first amount column
@@ -118,16 +125,25 @@ def _label_is(row: list[str], word: str) -> bool:
     return any(word in clean(x) and parse_amount(x) is None for x in row)
 
 
-def _basis_row(lines: list[tuple[list[str], dict]], doc_kind: str | None) -> int | None:
+def _basis_row(lines: list[tuple[list[str], dict]], ctx: Context) -> int | None:
     """Which figures line is the document's: a 决算 prints 预算数 then 决算数 (西安卫健委 公开09表);
-    the actual is the 决算数 line. A budget, or lines without such labels: the first."""
+    the actual is the 决算数 line. A budget: the first line not labelled as an earlier year's
+    (上年预算数 | 本年预算数, 2025年预算数 | 2026年预算数); lines without such labels: the first."""
     if not lines:
         return None
-    if doc_kind == "final_accounts":
+    if ctx.kind == "final_accounts":
         actual = [i for i, (row, _) in enumerate(lines) if _label_is(row, "决算")]
         if actual:
             return actual[0]
-    return 0
+    return next((i for i, (row, _) in enumerate(lines) if not _is_prior(row, ctx.year)), 0)
+
+
+def _is_prior(row: list[str], year: int | None) -> bool:
+    """The line's label names last year (上年, 执行数) or a year before the document's."""
+    label = "".join(clean(x) for x in row if clean(x) and parse_amount(x) is None)
+    years = [int(y) for y in re.findall(r"(20\d\d)\s*年", label)]
+    return bool(pattern("tables.yaml", "prior_year_words").search(label)) or bool(
+        year and years and max(years) < year)
 
 
 _SUBTOTAL = re.compile(r"^小\s*计$")
